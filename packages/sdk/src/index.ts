@@ -1,0 +1,20 @@
+export { defineNode, checkDefinition, paramsJsonSchema, nodeKey, NodeDefinitionError, NODE_ID_PATTERN } from './define-node.ts';
+export type { NodeSpec } from './define-node.ts';
+export {
+  NodeError,
+  RetryableError,
+  FatalError,
+  RateLimitedError,
+  serializeError,
+  isSerializedError,
+  errorForStatus,
+  parseRetryAfter,
+} from './errors.ts';
+export type { NodeErrorKind, SerializedError } from './errors.ts';
+export { dedupeItems } from './polling.ts';
+export type { DedupeState } from './polling.ts';
+export type * from './types.ts';
+export { z } from 'zod';
+export { createStaticCatalog } from './catalog.ts';
+export type { NodeCatalog, CatalogEntry, NodeSource } from './catalog.ts';
+export { evaluateCondition, checkCondition, ConditionError } from './conditions.ts';
