@@ -1,0 +1,248 @@
+import { createSafeFetch, type SafeFetch } from '@apiq/http';
+import { startLocalServer, type LocalHandler, type LocalServer } from '@apiq/http/testing';
+import {
+  FatalError,
+  paramsJsonSchema,
+  RateLimitedError,
+  RetryableError,
+  type Json,
+  type NodeContext,
+  type NodeFetch,
+} from '@apiq/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { httpRequest } from './index.ts';
+import type { HttpRequestParams } from './params.ts';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function server(handler: LocalHandler): Promise<LocalServer> {
+  const started = await startLocalServer(handler);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+function safeFetch(allow: string[] = ['127.0.0.1/32']): SafeFetch {
+  const fetch = createSafeFetch({ allow });
+  cleanups.push(() => fetch.close());
+  return fetch;
+}
+
+function makeCtx(
+  params: HttpRequestParams,
+  options: { fetch?: NodeFetch; signal?: AbortSignal } = {},
+): NodeContext<HttpRequestParams> {
+  return {
+    params,
+    input: null,
+    inputs: {},
+    trigger: null,
+    credentials: {},
+    fetch: options.fetch ?? safeFetch(),
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+    signal: options.signal ?? new AbortController().signal,
+    idempotencyKey: 'run-1:call-api:1',
+    state: { get: () => undefined, set() {} },
+    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'call-api', attempt: 1, iteration: '' },
+  };
+}
+
+async function run(rawParams: Record<string, unknown>, options: { fetch?: NodeFetch; signal?: AbortSignal } = {}) {
+  const result = await httpRequest.run(makeCtx(httpRequest.params.parse(rawParams), options));
+  if (!('output' in result)) throw new Error('expected an output');
+  return result.output as { status: number; headers: Record<string, string>; body: Json };
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the run to fail');
+}
+
+const echo: LocalHandler = (req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: req.body }));
+};
+
+describe('core.http_request definition', () => {
+  it('is a side-effecting, non-idempotent network node with a schema the editor can render', () => {
+    expect(httpRequest).toMatchObject({
+      id: 'core.http_request',
+      version: 1,
+      category: 'network',
+      inputs: ['main'],
+      outputs: ['main'],
+      idempotent: false,
+      sideEffects: true,
+    });
+    expect(httpRequest.icon).toMatch(/^<svg /);
+    const schema = paramsJsonSchema(httpRequest) as {
+      required: string[];
+      properties: Record<string, { default?: unknown; enum?: unknown[] }>;
+    };
+    expect(schema.required).toEqual(['url']);
+    expect(schema.properties.method).toMatchObject({
+      default: 'GET',
+      enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+    });
+    expect(schema.properties.bodyType).toMatchObject({ default: 'json' });
+    expect(schema.properties.responseType).toMatchObject({ default: 'auto' });
+    expect(schema.properties.failOnStatus).toMatchObject({ default: true });
+    expect(schema.properties.followRedirects).toMatchObject({ default: true });
+  });
+
+  it('rejects bad params with the offending path', () => {
+    const issuesOf = (raw: unknown) => httpRequest.params.safeParse(raw).error?.issues ?? [];
+    expect(issuesOf({ url: 'ftp://files.example.com/a' })[0]).toMatchObject({ path: ['url'] });
+    expect(issuesOf({ url: 'ftp://files.example.com/a' })[0]?.message).toMatch(/absolute http:\/\/ or https:\/\/ URL/);
+    expect(issuesOf({ url: 'https://api.example.com', method: 'GET', body: { a: 1 } })[0]).toMatchObject({
+      path: ['body'],
+    });
+    expect(
+      issuesOf({ url: 'https://api.example.com', method: 'POST', bodyType: 'form', body: { a: { nested: 1 } } })[0],
+    ).toMatchObject({ path: ['body'] });
+    expect(issuesOf({ url: 'https://api.example.com', timeoutMs: 0 })[0]).toMatchObject({ path: ['timeoutMs'] });
+    expect(issuesOf({ url: 'https://api.example.com', method: 'TRACE' })[0]).toMatchObject({ path: ['method'] });
+  });
+});
+
+describe('core.http_request against a local server', () => {
+  it('GETs with query and headers and returns status, headers and the parsed body', async () => {
+    const upstream = await server(echo);
+    const output = await run({
+      url: `${upstream.origin}/items?fixed=1`,
+      query: { page: 2, active: true, q: 'a b' },
+      headers: { 'X-Api-Version': '3' },
+    });
+    expect(output.status).toBe(200);
+    expect(output.headers['content-type']).toBe('application/json');
+    expect(output.body).toMatchObject({ method: 'GET', url: '/items?fixed=1&page=2&active=true&q=a+b' });
+    expect(upstream.requests[0]!.headers['x-api-version']).toBe('3');
+    expect(upstream.requests[0]!.headers['idempotency-key']).toBeUndefined();
+  });
+
+  it('POSTs JSON and sends the step idempotency key when asked', async () => {
+    const upstream = await server(echo);
+    const output = await run({
+      method: 'POST',
+      url: `${upstream.origin}/orders`,
+      body: { sku: 'A-1', qty: 2 },
+      sendIdempotencyKey: true,
+    });
+    expect(output.body).toMatchObject({ method: 'POST', body: '{"sku":"A-1","qty":2}' });
+    expect(upstream.requests[0]!.headers['content-type']).toBe('application/json');
+    expect(upstream.requests[0]!.headers['idempotency-key']).toBe('run-1:call-api:1');
+  });
+
+  it('sends form and text bodies', async () => {
+    const upstream = await server(echo);
+    await run({
+      method: 'POST',
+      url: `${upstream.origin}/form`,
+      bodyType: 'form',
+      body: { name: 'Ada L', tags: ['x', 'y'], n: 1 },
+    });
+    expect(upstream.requests[0]!.body).toBe('name=Ada+L&tags=x&tags=y&n=1');
+    expect(upstream.requests[0]!.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+    await run({ method: 'PUT', url: `${upstream.origin}/text`, bodyType: 'text', body: 'hello' });
+    expect(upstream.requests[1]!.body).toBe('hello');
+    expect(upstream.requests[1]!.headers['content-type']).toBe('text/plain;charset=UTF-8');
+  });
+
+  it('reads responses as asked: auto, text, json, binary and empty', async () => {
+    const upstream = await server((req, res) => {
+      if (req.url === '/html') return void res.setHeader('content-type', 'text/html').end('<p>hi</p>');
+      if (req.url === '/png')
+        return void res.setHeader('content-type', 'image/png').end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      if (req.url === '/empty') return void res.setHeader('content-type', 'application/json').end();
+      res.setHeader('content-type', 'application/problem+json');
+      res.end('{"ok":true}');
+    });
+    expect((await run({ url: `${upstream.origin}/json` })).body).toEqual({ ok: true });
+    expect((await run({ url: `${upstream.origin}/json`, responseType: 'text' })).body).toBe('{"ok":true}');
+    expect((await run({ url: `${upstream.origin}/html` })).body).toBe('<p>hi</p>');
+    expect((await run({ url: `${upstream.origin}/png` })).body).toBe(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64'),
+    );
+    expect((await run({ url: `${upstream.origin}/empty` })).body).toBeNull();
+    expect((await run({ url: `${upstream.origin}/json`, method: 'HEAD' })).body).toBeNull();
+
+    const notJson = await failure(run({ url: `${upstream.origin}/html`, responseType: 'json' }));
+    expect(notJson).toBeInstanceOf(FatalError);
+    expect(notJson.message).toMatch(
+      /GET http:\/\/127\.0\.0\.1:\d+\/html returned a body that is not JSON \(content-type text\/html\): "<p>hi<\/p>"/,
+    );
+  });
+
+  it('maps failed statuses to fatal, retryable and rate-limited errors', async () => {
+    const upstream = await server((req, res) => {
+      const status = Number(new URL(req.url!, 'http://x').pathname.slice(1));
+      if (status === 429) res.setHeader('retry-after', '7');
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `status ${status}` }));
+    });
+    const notFound = await failure(run({ url: `${upstream.origin}/404?api_key=secret` }));
+    expect(notFound).toBeInstanceOf(FatalError);
+    expect(notFound.message).toBe(
+      `GET ${upstream.origin}/404 returned 404 Not Found: "{\\"error\\":\\"status 404\\"}"`,
+    );
+    expect(notFound.message).not.toContain('secret');
+    expect(await failure(run({ url: `${upstream.origin}/500` }))).toBeInstanceOf(RetryableError);
+    expect(await failure(run({ url: `${upstream.origin}/408` }))).toBeInstanceOf(RetryableError);
+    const limited = await failure(run({ url: `${upstream.origin}/429` }));
+    expect(limited).toBeInstanceOf(RateLimitedError);
+    expect((limited as RateLimitedError).retryAfterMs).toBe(7000);
+
+    const tolerated = await run({ url: `${upstream.origin}/500`, failOnStatus: false });
+    expect(tolerated).toMatchObject({ status: 500, body: { error: 'status 500' } });
+  });
+
+  it('returns the redirect itself when followRedirects is false', async () => {
+    const upstream = await server((req, res) => {
+      if (req.url === '/old') return void res.writeHead(301, { location: '/new' }).end();
+      echo(req, res);
+    });
+    expect(await run({ url: `${upstream.origin}/old`, followRedirects: false })).toMatchObject({
+      status: 301,
+      headers: { location: '/new' },
+    });
+    expect(await run({ url: `${upstream.origin}/old` })).toMatchObject({ status: 200, body: { url: '/new' } });
+  });
+
+  it('fails fatally, without a request, when the safe client blocks the address', async () => {
+    const upstream = await server(echo);
+    const err = await failure(run({ url: `${upstream.origin}/` }, { fetch: safeFetch([]) }));
+    expect(err).toBeInstanceOf(FatalError);
+    expect(err.message).toBe(
+      `GET ${upstream.origin}/: blocked: 127.0.0.1 is in loopback range (127.0.0.0/8); set APIQ_HTTP_ALLOW=127.0.0.1/32 to allow it`,
+    );
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('times out as a retryable error, and passes cancellation through untouched', async () => {
+    const upstream = await server(() => {});
+    const slow = await failure(run({ url: `${upstream.origin}/slow`, timeoutMs: 200 }));
+    expect(slow).toBeInstanceOf(RetryableError);
+    expect(slow.message).toBe(`GET ${upstream.origin}/slow timed out after 200 ms`);
+
+    const controller = new AbortController();
+    const pending = run({ url: `${upstream.origin}/slow` }, { signal: controller.signal });
+    while (upstream.requests.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    const reason = new Error('run cancelled');
+    controller.abort(reason);
+    expect(await failure(pending)).toBe(reason);
+  });
+
+  it('retries a refused connection', async () => {
+    const gone = await startLocalServer(echo);
+    await gone.close();
+    const err = await failure(run({ url: `${gone.origin}/` }));
+    expect(err).toBeInstanceOf(RetryableError);
+    expect(err.message).toMatch(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,30 @@
+export {
+  createSafeFetch,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+} from './safe-fetch.ts';
+export type { SafeFetch, SafeFetchOptions, SafeRequestInit } from './safe-fetch.ts';
+export {
+  SafeFetchError,
+  BlockedAddressError,
+  HttpTimeoutError,
+  ResponseTooLargeError,
+  SAFE_FETCH_ERROR_CODES,
+} from './errors.ts';
+export type { SafeFetchErrorCode } from './errors.ts';
+export { classifyAddress, parseIpLiteral } from './ip-ranges.ts';
+export type { AddressVerdict } from './ip-ranges.ts';
+export {
+  parseAllowList,
+  allowListFromEnv,
+  isAddressAllowed,
+  isHostAllowed,
+  ALLOW_ENV_VAR,
+  EMPTY_ALLOW_LIST,
+} from './allow-list.ts';
+export type { AllowList } from './allow-list.ts';
+export { systemResolver } from './check-destination.ts';
+export type { HostResolver, ResolvedAddress } from './check-destination.ts';
+export type { JsonBody } from './request-body.ts';
