@@ -1,0 +1,257 @@
+import ivm from 'isolated-vm';
+import type { Json, LogEntry } from '@apiq/sdk';
+import { CodeError, CodeMemoryError, CodeOutputError, CodeTimeoutError, SandboxError } from './errors.ts';
+import { LogSink } from './log-sink.ts';
+import { warmIsolateFor, type CompiledCode, type WarmIsolate } from './warm-isolate.ts';
+import { HOST_DATA_GLOBAL, HOST_LOG_GLOBAL, userCodePosition, type RunnerOutcome } from './wrap-user-code.ts';
+
+/** The bindings user code sees. Everything is copied in; nothing refers back to host objects. */
+export interface UserCodeData {
+  input?: Json;
+  trigger?: Json;
+  /** The current item inside a for-each loop. */
+  item?: Json;
+  /** The current item's position inside a for-each loop (0-based). */
+  index?: number;
+  /** Outputs of earlier steps by step id. */
+  steps?: Record<string, Json>;
+}
+
+export interface RunUserCodeOptions {
+  /** The body of an async function: `const total = input.items.length; return { total };` */
+  code: string;
+  data?: UserCodeData;
+  /** Wall-clock limit for the whole run, including time spent awaiting. Default 1000. */
+  timeoutMs?: number;
+  /** Heap limit of the isolate in MB (isolated-vm's minimum is 8). Default 64. */
+  memoryMb?: number;
+  /** Largest accepted result, in characters of JSON. Default 10 000 000. */
+  maxOutputChars?: number;
+  /** Console messages kept per run. Default 100. */
+  maxLogEntries?: number;
+  /** Characters kept per console message. Default 4000. */
+  maxLogChars?: number;
+  /** Aborting stops the run at once (its isolate is thrown away) and rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+export interface UserCodeResult {
+  value: Json;
+  logs: LogEntry[];
+}
+
+/**
+ * The ivm timeout stops busy code at `timeoutMs`; the host deadline, a little later, catches
+ * runs that are idle but never finish (a promise that never settles) and anything else that
+ * keeps the isolate from returning.
+ */
+const HOST_DEADLINE_GRACE_MS = 50;
+const DEADLINE = Symbol('deadline');
+const ABORTED = Symbol('aborted');
+
+/**
+ * Runs user JavaScript in a warm isolate of this thread, in a fresh context, with copied-in data,
+ * a captured console, a time limit and a memory limit. Nothing of the host is reachable inside.
+ *
+ * @example
+ * const { value, logs } = await runUserCode({
+ *   code: 'console.log(input.items.length); return { total: input.items.reduce((s, x) => s + x, 0) };',
+ *   data: { input: { items: [1, 2, 3] } },
+ * });
+ * // value: { total: 6 }, logs: [{ level: 'info', message: '3', at: '…' }]
+ * @throws CodeError (the code threw or does not compile), CodeTimeoutError, CodeMemoryError, CodeOutputError
+ */
+export async function runUserCode(options: RunUserCodeOptions): Promise<UserCodeResult> {
+  const settings = checkOptions(options);
+  const warm = warmIsolateFor(settings.memoryMb);
+  return warm.exclusive(() => runOnce(warm, settings));
+}
+
+type Settings = Required<Omit<RunUserCodeOptions, 'data' | 'signal'>> & { data: UserCodeData; signal?: AbortSignal };
+
+function checkOptions(options: RunUserCodeOptions): Settings {
+  const settings: Settings = {
+    code: options.code,
+    data: options.data ?? {},
+    timeoutMs: options.timeoutMs ?? 1000,
+    memoryMb: options.memoryMb ?? 64,
+    maxOutputChars: options.maxOutputChars ?? 10_000_000,
+    maxLogEntries: options.maxLogEntries ?? 100,
+    maxLogChars: options.maxLogChars ?? 4000,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+  if (typeof settings.code !== 'string') throw new TypeError('runUserCode: code must be a string');
+  const positive: Array<[keyof Settings, number]> = [
+    ['timeoutMs', 1],
+    ['memoryMb', 8],
+    ['maxOutputChars', 1],
+    ['maxLogEntries', 0],
+    ['maxLogChars', 1],
+  ];
+  for (const [name, min] of positive) {
+    const value = settings[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      throw new RangeError(`runUserCode: ${name} must be an integer of at least ${min} (got ${String(value)})`);
+    }
+  }
+  return settings;
+}
+
+async function runOnce(warm: WarmIsolate, settings: Settings): Promise<UserCodeResult> {
+  const isolate = warm.live();
+  const sink = new LogSink(settings.maxLogEntries, settings.maxLogChars);
+  let context: ivm.Context | undefined;
+  let copyingInput = false;
+  try {
+    settings.signal?.throwIfAborted();
+    const compiled = await warm.compile(settings.code);
+    context = await warm.freshContext();
+    const host = {
+      data: settings.data,
+      limits: {
+        maxOutputChars: settings.maxOutputChars,
+        maxLogEntries: settings.maxLogEntries,
+        maxLogChars: settings.maxLogChars,
+      },
+    };
+    copyingInput = true;
+    context.global.setSync(HOST_DATA_GLOBAL, copyIn(host));
+    copyingInput = false;
+    context.global.setSync(HOST_LOG_GLOBAL, new ivm.Callback(sink.receive));
+
+    const cpuAtStart = isolate.cpuTime;
+    const run = compiled.script.run(context, { timeout: settings.timeoutMs, promise: true, copy: true });
+    const outcome = await withDeadline(run, settings.timeoutMs + HOST_DEADLINE_GRACE_MS, settings.signal);
+    if (outcome === ABORTED) {
+      warm.discard();
+      throw abortError(settings.signal);
+    }
+    if (outcome === DEADLINE) {
+      const busyMs = isolate.isDisposed ? settings.timeoutMs : Number(isolate.cpuTime - cpuAtStart) / 1e6;
+      warm.discard();
+      throw new CodeTimeoutError(settings.timeoutMs, busyMs < settings.timeoutMs / 2);
+    }
+    return { value: valueOf(outcome, compiled, settings), logs: sink.entries };
+  } catch (err) {
+    const error = translate(err, isolate, settings, copyingInput);
+    if (error instanceof SandboxError) error.logs = sink.entries;
+    throw error;
+  } finally {
+    if (context !== undefined && !isolate.isDisposed) context.release();
+    if (!isolate.isDisposed) warm.checkHealth();
+    warm.prepareSpare();
+  }
+}
+
+function copyIn(value: unknown): ivm.Copy<unknown> {
+  let copy: ivm.ExternalCopy<unknown>;
+  try {
+    copy = new ivm.ExternalCopy(value);
+  } catch (err) {
+    throw new SandboxError(
+      `The data given to the code cannot be copied into the sandbox (${(err as Error).message}). Pass plain JSON data only.`,
+    );
+  }
+  return copy.copyInto({ release: true });
+}
+
+function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<T | typeof DEADLINE | typeof ABORTED> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<typeof DEADLINE | typeof ABORTED>((resolve) => {
+    timer = setTimeout(() => resolve(DEADLINE), ms);
+    if (signal !== undefined) {
+      onAbort = () => resolve(ABORTED);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  // A run abandoned at the deadline may still reject later (its isolate is disposed): ignore it.
+  work.catch(() => undefined);
+  return Promise.race([work, stop]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  });
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  if (signal?.reason instanceof Error && signal.reason.name === 'AbortError') return signal.reason;
+  const error = new Error('The code run was cancelled.');
+  error.name = 'AbortError';
+  return error;
+}
+
+function translate(err: unknown, isolate: ivm.Isolate, settings: Settings, copyingInput: boolean): Error {
+  if (err instanceof SandboxError) return err;
+  if (err instanceof Error && err.name === 'AbortError') return err;
+  // A memory-limit kill disposes the isolate; nothing else disposes it during a run.
+  if (isolate.isDisposed) return new CodeMemoryError(settings.memoryMb, copyingInput);
+  const message = err instanceof Error ? err.message : String(err);
+  if (message === 'Script execution timed out.') return new CodeTimeoutError(settings.timeoutMs);
+  return new SandboxError(`The code sandbox failed unexpectedly: ${message}`);
+}
+
+const NOT_JSON = 'Code node returned a value that is not JSON';
+
+/** Turns the runner's outcome into the value; the outcome is untrusted, so its shape is checked. */
+function valueOf(outcome: unknown, compiled: CompiledCode, settings: Settings): Json {
+  const { maxOutputChars } = settings;
+  const result = (typeof outcome === 'object' && outcome !== null ? outcome : {}) as Partial<Record<string, unknown>>;
+  const tampered = new CodeOutputError(
+    `${NOT_JSON}: the result could not be read (did the code replace built-ins such as Promise or JSON?).`,
+  );
+  if (result.ok === true) {
+    if (typeof result.json !== 'string') throw tampered;
+    if (result.json.length > maxOutputChars) throw tooLarge(result.json.length, maxOutputChars);
+    try {
+      return JSON.parse(result.json) as Json;
+    } catch {
+      throw tampered;
+    }
+  }
+  const failure = result as Partial<Extract<RunnerOutcome, { ok: false }>> & Record<string, unknown>;
+  switch (failure.kind) {
+    case 'thrown': {
+      const position = userCodePosition(String(failure.stack ?? ''), compiled.userLineCount);
+      const { name, message } = explainThrown(String(failure.name), String(failure.message), settings.code);
+      throw new CodeError(name, message, position?.line, position?.column);
+    }
+    case 'not_json':
+      throw new CodeOutputError(
+        `${NOT_JSON}: ${String(failure.what)} at ${String(failure.path)}. Return plain data: objects, arrays, strings, numbers, booleans and null.`,
+      );
+    case 'too_large':
+      throw tooLarge(Number(failure.chars), maxOutputChars);
+    default:
+      throw tampered;
+  }
+}
+
+/** Adds what to do next to errors whose engine wording is cryptic. */
+function explainThrown(name: string, message: string, code: string): { name: string; message: string } {
+  if (name === 'Error' && message === 'Not supported' && /\bimport\s*\(/.test(code)) {
+    return {
+      name,
+      message: 'import() is not available: Code nodes cannot load modules. Use the data in input instead.',
+    };
+  }
+  if (
+    name === 'ReferenceError' &&
+    /^(require|process|fetch|setTimeout|setInterval|Buffer) is not defined$/.test(message)
+  ) {
+    return {
+      name,
+      message: `${message}: Code nodes run isolated JavaScript without Node.js APIs or network access. Use an HTTP Request node for network calls.`,
+    };
+  }
+  return { name, message };
+}
+
+function tooLarge(chars: number, max: number): CodeOutputError {
+  return new CodeOutputError(
+    `Code node returned ${chars.toLocaleString('en-US')} characters of JSON; the limit is ${max.toLocaleString('en-US')}. Return less data (filter or summarise it), or split the work over several steps.`,
+  );
+}
