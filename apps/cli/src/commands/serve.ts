@@ -1,0 +1,58 @@
+import { createApiqServer, createLogger, Executor, Scheduler } from '@apiq/runtime';
+import { loadCatalog, openMigratedDatabase } from '../context.ts';
+
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+/** `apiq web`: the HTTP front (webhooks, health, editor). */
+export async function webCommand(opts: { port?: string; host?: string }): Promise<void> {
+  const log = createLogger({ component: 'web', pid: process.pid });
+  const opened = await openMigratedDatabase();
+  const server = await createApiqServer({ db: opened.db, pool: opened.pool, log });
+  const port = await server.listen(Number(opts.port ?? process.env.PORT ?? 3000), opts.host ?? process.env.HOST ?? '0.0.0.0');
+  log.info('web server listening', { port });
+  process.send?.({ type: 'listening', port });
+  onShutdown(async () => {
+    await server.close();
+    await opened.close();
+  });
+}
+
+/**
+ * `apiq worker`: an executor (and a scheduler) against the configured database. Start more on
+ * other machines with the same DATABASE_URL to add capacity.
+ */
+export async function workerCommand(opts: { concurrency?: string; threads?: string }): Promise<void> {
+  const log = createLogger({ component: 'worker', pid: process.pid });
+  const opened = await openMigratedDatabase();
+  const catalog = await loadCatalog();
+  const executor = new Executor({
+    db: opened.db,
+    pool: opened.pool,
+    catalog,
+    log,
+    ...(opts.concurrency ?? process.env.APIQ_CONCURRENCY ? { concurrency: Number(opts.concurrency ?? process.env.APIQ_CONCURRENCY) } : {}),
+    ...(opts.threads ?? process.env.APIQ_THREADS ? { threads: Number(opts.threads ?? process.env.APIQ_THREADS) } : {}),
+    ...(process.env.APIQ_LEASE_MS ? { leaseMs: Number(process.env.APIQ_LEASE_MS) } : {}),
+  });
+  const scheduler = new Scheduler({ db: opened.db, pool: opened.pool, log });
+  await executor.start();
+  await scheduler.start();
+  process.send?.({ type: 'ready', executor: executor.id });
+  onShutdown(async () => {
+    await scheduler.stop();
+    await executor.stop();
+    await opened.close();
+  });
+}

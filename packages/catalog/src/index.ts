@@ -1,0 +1,3 @@
+export { discoverNodes } from './discover.ts';
+export type { DiscoveredCatalog, CatalogProblem } from './discover.ts';
+export { findProjectRoot } from './root.ts';

@@ -1,0 +1,211 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Kysely } from 'kysely';
+import type { NodeCatalog } from '@apiq/sdk';
+import type { Database, Run } from '@apiq/db';
+import { claimExpiredRuns, claimQueuedRuns, heartbeat, RUN_QUEUED_CHANNEL, wakeWaitingRuns } from '../store/runs.ts';
+import { loadVersionIR } from '../store/workflows.ts';
+import { listen, type Unlisten } from '../store/listen.ts';
+import { createInvoker, type Invoker } from './invoker.ts';
+import { RunExecution } from './run-execution.ts';
+import { LeaseLostError, commitRunWrites } from './step-writer.ts';
+import { createLogger, type Log } from '../log.ts';
+
+export interface ExecutorOptions {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  catalog: NodeCatalog;
+  /** Runs executing at once in this process. */
+  concurrency?: number;
+  /** How long a claim lasts without a heartbeat; after it, another executor takes the run over. */
+  leaseMs?: number;
+  heartbeatMs?: number;
+  /** Fallback poll for delayed runs and lost notifications. */
+  pollMs?: number;
+  invoker?: Invoker;
+  threads?: number;
+  log?: Log;
+  id?: string;
+}
+
+/**
+ * Claims runs from Postgres and executes them. Many executors (processes, machines) may share one
+ * database: claims use SKIP LOCKED, leases expire when an executor dies, and every write is fenced
+ * by the lease token so a late writer can never overwrite the executor that took over.
+ */
+export class Executor {
+  readonly id: string;
+  private readonly db: Kysely<Database>;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly invoker: Invoker;
+  private readonly ownsInvoker: boolean;
+  private readonly log: Log;
+  private readonly active = new Map<string, { execution?: RunExecution; done: Promise<void> }>();
+  private timers: NodeJS.Timeout[] = [];
+  private unlisten?: Unlisten;
+  private filling = false;
+  private fillAgain = false;
+  private stopping = false;
+  private completed = 0;
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.db = options.db;
+    this.concurrency = options.concurrency ?? 64;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.ownsInvoker = !options.invoker;
+    this.invoker = options.invoker ?? createInvoker({ catalog: options.catalog, ...(options.threads ? { threads: options.threads } : {}) });
+    this.log = options.log ?? createLogger({ component: 'executor' });
+  }
+
+  get runsCompleted(): number {
+    return this.completed;
+  }
+
+  get activeRuns(): number {
+    return this.active.size;
+  }
+
+  async start(): Promise<void> {
+    await this.db
+      .insertInto('executors')
+      .values({ id: this.id, hostname: hostname(), pid: process.pid })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat_at: new Date() }))
+      .execute();
+    this.unlisten = await listen(this.options.pool, { [RUN_QUEUED_CHANNEL]: () => this.fill() }, (err) =>
+      this.log.warn('listen connection error', { error: err.message }),
+    );
+    const heartbeatMs = this.options.heartbeatMs ?? Math.max(200, Math.floor(this.leaseMs / 3));
+    const pollMs = this.options.pollMs ?? 1000;
+    this.timers.push(setInterval(() => void this.beat(), heartbeatMs));
+    this.timers.push(setInterval(() => void this.poll(), pollMs));
+    for (const t of this.timers) t.unref();
+    this.log.info('executor started', { executor: this.id, concurrency: this.concurrency });
+    void this.poll();
+  }
+
+  /** Stops claiming, lets running runs finish for up to `graceMs`, then hands the rest back to the queue. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.unlisten?.();
+    const all = Promise.all([...this.active.values()].map((a) => a.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    if (this.active.size > 0) {
+      await this.db
+        .updateTable('runs')
+        .set({ status: 'queued', lease_owner: null, lease_until: null, available_at: new Date() })
+        .where('lease_owner', '=', this.id)
+        .where('status', '=', 'running')
+        .execute()
+        .catch(() => {});
+    }
+    await this.db.deleteFrom('executors').where('id', '=', this.id).execute().catch(() => {});
+    if (this.ownsInvoker) await this.invoker.close();
+    this.log.info('executor stopped', { executor: this.id });
+  }
+
+  /** Claims as many queued runs as there are free slots; coalesces concurrent wake-ups. */
+  fill(): void {
+    if (this.stopping) return;
+    if (this.filling) {
+      this.fillAgain = true;
+      return;
+    }
+    this.filling = true;
+    void (async () => {
+      try {
+        do {
+          this.fillAgain = false;
+          const free = this.concurrency - this.active.size;
+          if (free <= 0) break;
+          const runs = await claimQueuedRuns(this.db, { owner: this.id, leaseMs: this.leaseMs, limit: Math.min(free, 32) });
+          for (const run of runs) this.launch(run);
+          if (runs.length > 0 && runs.length === Math.min(free, 32)) this.fillAgain = true;
+        } while (this.fillAgain && !this.stopping);
+      } catch (err) {
+        this.log.error('claim failed', { error: (err as Error).message });
+      } finally {
+        this.filling = false;
+      }
+    })();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await wakeWaitingRuns(this.db);
+      const free = this.concurrency - this.active.size;
+      if (free > 0) {
+        const expired = await claimExpiredRuns(this.db, { owner: this.id, leaseMs: this.leaseMs, limit: Math.min(free, 8) });
+        for (const run of expired) {
+          this.log.warn('taking over a run whose executor stopped', { runId: run.id, recoveries: run.recoveries });
+          this.launch(run);
+        }
+      }
+    } catch (err) {
+      this.log.error('poll failed', { error: (err as Error).message });
+    }
+    this.fill();
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const { held } = await heartbeat(this.db, this.id, this.leaseMs);
+      await this.db.updateTable('executors').set({ heartbeat_at: new Date() }).where('id', '=', this.id).execute();
+      for (const [runId, slot] of this.active) {
+        const h = held.get(runId);
+        if (h?.cancelRequested) slot.execution?.cancel();
+      }
+    } catch (err) {
+      this.log.error('heartbeat failed', { error: (err as Error).message });
+    }
+  }
+
+  private launch(run: Run): void {
+    const slot: { execution?: RunExecution; done: Promise<void> } = { done: Promise.resolve() };
+    this.active.set(run.id, slot);
+    slot.done = this.execute(run, slot).finally(() => {
+      this.active.delete(run.id);
+      this.completed++;
+      this.fill();
+    });
+  }
+
+  private async execute(run: Run, slot: { execution?: RunExecution }): Promise<void> {
+    try {
+      const ir = await loadVersionIR(this.db, run.version_id);
+      const execution = new RunExecution(
+        {
+          db: this.db,
+          catalog: this.options.catalog,
+          invoker: this.invoker,
+          owner: this.id,
+          onRequeued: (delay) => setTimeout(() => this.fill(), delay + 5).unref(),
+        },
+        run,
+        ir,
+      );
+      slot.execution = execution;
+      await execution.execute();
+    } catch (err) {
+      if (err instanceof LeaseLostError) {
+        this.log.warn(err.message, { runId: run.id });
+        return;
+      }
+      this.log.error('run crashed in the engine', { runId: run.id, error: (err as Error).stack ?? String(err) });
+      await commitRunWrites(this.db, { runId: run.id, owner: this.id, token: Number(run.lease_token) }, [], {
+        status: 'failed',
+        error: { kind: 'fatal', name: 'EngineError', message: (err as Error).message },
+        finished: true,
+        release: true,
+        event: { kind: 'finished', status: 'failed' },
+      }).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { CatalogEntry, NodeCatalog, NodeFetch } from '@apiq/sdk';
+import { createSafeFetch } from '@apiq/http';
+import { invokeDefinition, type InvocationResult, type StepInvocation } from './invocation.ts';
+import type { PoolTask } from './pool-worker.ts';
+
+/**
+ * Built-in nodes that only reshape data in O(input) time run in the executor thread: a hop to
+ * a worker costs more than they do. Everything else — user code, network calls, third-party
+ * plugins — runs in the worker pool, off the thread that heartbeats leases.
+ */
+export const INLINE_NODE_TYPES: ReadonlySet<string> = new Set([
+  'core.manual_trigger',
+  'core.webhook_trigger',
+  'core.schedule_trigger',
+  'core.respond_webhook',
+  'core.if',
+  'core.switch',
+  'core.set',
+  'core.merge',
+  'core.for_each',
+  'core.aggregate',
+  'core.wait',
+  'core.stop_error',
+  'core.no_op',
+]);
+
+export interface Invoker {
+  invoke(inv: StepInvocation, signal?: AbortSignal): Promise<InvocationResult>;
+  close(): Promise<void>;
+  readonly poolSize: number;
+}
+
+export interface InvokerOptions {
+  catalog: NodeCatalog;
+  /** Worker threads (default: cores, at least 2). */
+  threads?: number;
+  fetch?: NodeFetch;
+}
+
+export function createInvoker(options: InvokerOptions): Invoker {
+  const threads = options.threads ?? Math.max(2, availableParallelism());
+  const fetch = options.fetch ?? createSafeFetch();
+  let pool: Piscina | undefined;
+  const getPool = () => {
+    pool ??= new Piscina({
+      filename: fileURLToPath(new URL('./pool-worker-entry.mjs', import.meta.url)),
+      minThreads: 1,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 8,
+      env: process.env as Record<string, string>,
+    });
+    return pool;
+  };
+  return {
+    poolSize: threads,
+    async invoke(inv, signal) {
+      const entry: CatalogEntry | undefined = options.catalog.entry(inv.type, inv.version);
+      if (!entry) {
+        return {
+          ok: false,
+          logs: [],
+          error: { kind: 'fatal', name: 'UnknownNodeType', message: `node type ${inv.type}@${inv.version} is not installed on this executor` },
+        };
+      }
+      if (INLINE_NODE_TYPES.has(inv.type) || !entry.source) return invokeDefinition(entry.def, inv, fetch, signal);
+      const task: PoolTask = { module: entry.source.module, exportName: entry.source.exportName, invocation: inv };
+      try {
+        return (await getPool().run(task, signal ? { signal } : {})) as InvocationResult;
+      } catch (err) {
+        const e = err as Error;
+        const aborted = e.name === 'AbortError' || signal?.aborted;
+        return {
+          ok: false,
+          logs: [],
+          error: aborted
+            ? { kind: 'cancelled', name: 'Cancelled', message: 'step was cancelled' }
+            : { kind: 'retryable', name: e.name || 'WorkerError', message: `worker failed: ${e.message}` },
+        };
+      }
+    },
+    async close() {
+      await pool?.destroy();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Piscina task file: runs one node invocation inside a worker thread.
+import { pathToFileURL } from 'node:url';
+import type { NodeDefinition } from '@apiq/sdk';
+import { createSafeFetch } from '@apiq/http';
+import { invokeDefinition, type InvocationResult, type StepInvocation } from './invocation.ts';
+
+export interface PoolTask {
+  module: string;
+  exportName: string;
+  invocation: StepInvocation;
+}
+
+const definitions = new Map<string, Promise<NodeDefinition>>();
+const fetch = createSafeFetch();
+
+function load(module: string, exportName: string): Promise<NodeDefinition> {
+  const key = `${module}#${exportName}`;
+  let def = definitions.get(key);
+  if (!def) {
+    def = import(module.startsWith('file:') ? module : pathToFileURL(module).href).then((m: Record<string, unknown>) => {
+      const d = m[exportName];
+      if (!d) throw new Error(`module ${module} has no export ${exportName}`);
+      return d as NodeDefinition;
+    });
+    definitions.set(key, def);
+  }
+  return def;
+}
+
+export default async function runTask(task: PoolTask): Promise<InvocationResult> {
+  const def = await load(task.module, task.exportName);
+  return invokeDefinition(def, task.invocation, fetch);
+}

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { testServers } from '@apiq/db/testing';
+import { startTestEngine, type TestEngine } from '../testing/harness.ts';
+import { requestCancel, resumeWaitingRun, getRun } from '../store/runs.ts';
+
+const expr = (src: string) => ({ kind: 'expr', src });
+const manual = { id: 'start', type: 'core.manual_trigger' };
+const edge = (source: string, target: string, sourcePort = 'main', targetPort = 'main') => ({ source, target, sourcePort, targetPort });
+
+describe.each(testServers())('run execution on $name', ({ url }) => {
+  let engine: TestEngine;
+  let upstream: Server;
+  let upstreamUrl = '';
+  let failuresLeft = 0;
+  beforeAll(async () => {
+    process.env.APIQ_HTTP_ALLOW = '127.0.0.1/32';
+    engine = await startTestEngine(url);
+    upstream = createServer((req, res) => {
+      if (req.url === '/flaky' && failuresLeft > 0) {
+        failuresLeft--;
+        res.writeHead(503).end('busy');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, path: req.url }));
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const addr = upstream.address();
+    upstreamUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  });
+  afterAll(async () => {
+    await engine?.close();
+    upstream?.close();
+  });
+
+  it('runs a linear chain and records every step once', async () => {
+    const run = await engine.run(
+      {
+        name: 'linear',
+        nodes: [manual, { id: 'set', type: 'core.set', params: { fields: { doubled: expr('$trigger.n * 2') } } }, { id: 'noop', type: 'core.no_op' }],
+        edges: [edge('start', 'set'), edge('set', 'noop')],
+      },
+      { n: 21 },
+    );
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toEqual({ n: 21, doubled: 42 });
+    expect(run.steps.map((s) => [s.step_id, s.status, s.attempt])).toEqual([
+      ['start', 'succeeded', 1],
+      ['set', 'succeeded', 1],
+      ['noop', 'succeeded', 1],
+    ]);
+  });
+
+  it('takes only the matching branch of an If and skips the other', async () => {
+    const graph = {
+      name: 'branch',
+      nodes: [
+        manual,
+        { id: 'check', type: 'core.if', params: { condition: { '>': [{ var: 'input.total' }, 100] } } },
+        { id: 'high', type: 'core.set', params: { fields: { tier: 'high' }, mode: 'replace' } },
+        { id: 'low', type: 'core.set', params: { fields: { tier: 'low' }, mode: 'replace' } },
+      ],
+      edges: [edge('start', 'check'), edge('check', 'high', 'true'), edge('check', 'low', 'false')],
+    };
+    const saved = await engine.save(graph);
+    const high = await engine.run(saved, { total: 150 });
+    expect(high.output).toEqual({ tier: 'high' });
+    expect(high.byStep.low?.status).toBe('skipped');
+    const low = await engine.run(saved, { total: 5 });
+    expect(low.output).toEqual({ tier: 'low' });
+    expect(low.byStep.high?.status).toBe('skipped');
+  });
+
+  it('loops with for-each, runs user code per item in the worker pool, and aggregates', async () => {
+    const run = await engine.run(
+      {
+        name: 'loop',
+        nodes: [
+          manual,
+          { id: 'each', type: 'core.for_each', params: { items: expr('$trigger.items') } },
+          { id: 'square', type: 'core.code', params: { code: 'return { n: input, sq: input * input };' } },
+          { id: 'collect', type: 'core.aggregate' },
+        ],
+        edges: [edge('start', 'each'), edge('each', 'square', 'item'), edge('square', 'collect')],
+      },
+      { items: [1, 2, 3] },
+    );
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toEqual([
+      { n: 1, sq: 1 },
+      { n: 2, sq: 4 },
+      { n: 3, sq: 9 },
+    ]);
+    expect(Object.keys(run.byStep).filter((k) => k.startsWith('square['))).toEqual(['square[0]', 'square[1]', 'square[2]']);
+  });
+
+  it('retries a failing HTTP step with backoff and records each attempt', async () => {
+    failuresLeft = 2;
+    const run = await engine.run({
+      name: 'retry',
+      nodes: [
+        manual,
+        { id: 'call', type: 'core.http_request', params: { url: `${upstreamUrl}/flaky` }, policy: { retry: { maxAttempts: 3, backoffMs: 20, maxBackoffMs: 50 } } },
+      ],
+      edges: [edge('start', 'call')],
+    });
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.filter((s) => s.step_id === 'call').map((s) => [s.attempt, s.status])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'succeeded'],
+    ]);
+    expect((run.output as { body: unknown }).body).toEqual({ ok: true, path: '/flaky' });
+  });
+
+  it('fails the run with the step error when retries are exhausted', async () => {
+    const run = await engine.run({
+      name: 'fatal',
+      nodes: [manual, { id: 'stop', type: 'core.stop_error', params: { message: 'order total is negative' } }],
+      edges: [edge('start', 'stop')],
+    });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ message: 'order total is negative', stepId: 'stop', kind: 'fatal' });
+  });
+
+  it('routes a failure to the error port when it is wired', async () => {
+    const run = await engine.run({
+      name: 'error-port',
+      nodes: [
+        manual,
+        { id: 'stop', type: 'core.stop_error', params: { message: 'boom' } },
+        { id: 'handler', type: 'core.set', params: { fields: { handled: expr('$input.error.message') }, mode: 'replace' } },
+      ],
+      edges: [edge('start', 'stop'), edge('stop', 'handler', 'error')],
+    });
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toEqual({ handled: 'boom' });
+  });
+
+  it('parks a run on a webhook wait and resumes it with the posted payload', async () => {
+    const saved = await engine.save({
+      name: 'approval',
+      nodes: [manual, { id: 'wait', type: 'core.wait', params: { mode: 'webhook' } }, { id: 'after', type: 'core.no_op' }],
+      edges: [edge('start', 'wait'), edge('wait', 'after')],
+    });
+    const parked = await engine.run(saved, { order: 7 });
+    expect(parked.status).toBe('waiting');
+    const row = await getRun(engine.db, parked.runId);
+    const token = (row?.state as { resumeToken: string }).resumeToken;
+    expect(await resumeWaitingRun(engine.db, parked.runId, 'wrong-token', {})).toBe(false);
+    const finished = engine.waitFor(parked.runId);
+    expect(await resumeWaitingRun(engine.db, parked.runId, token, { approved: true })).toBe(true);
+    expect((await finished)?.status).toBe('succeeded');
+    const done = await getRun(engine.db, parked.runId);
+    expect(done?.output).toEqual({ approved: true });
+  });
+
+  it('waits for a duration and then continues', async () => {
+    const run = await engine.run({
+      name: 'sleepy',
+      nodes: [manual, { id: 'wait', type: 'core.wait', params: { mode: 'duration', durationMs: 200 } }, { id: 'after', type: 'core.no_op' }],
+      edges: [edge('start', 'wait'), edge('wait', 'after')],
+    }, { x: 1 });
+    expect(run.status).toBe('waiting');
+    const event = await engine.waitFor(run.runId, ['finished'], 10_000);
+    expect(event?.status).toBe('succeeded');
+    expect((await getRun(engine.db, run.runId))?.output).toEqual({ x: 1 });
+  });
+
+  it('cancels a waiting run', async () => {
+    const parked = await engine.run({
+      name: 'cancel-me',
+      nodes: [manual, { id: 'wait', type: 'core.wait', params: { mode: 'webhook' } }],
+      edges: [edge('start', 'wait')],
+    });
+    expect(parked.status).toBe('waiting');
+    const cancelled = await requestCancel(engine.db, parked.runId);
+    expect(cancelled?.status).toBe('cancelled');
+  });
+
+  it('runs compensation steps in reverse when a later step fails', async () => {
+    const run = await engine.run({
+      name: 'saga',
+      settings: { compensateOnFailure: true },
+      nodes: [
+        manual,
+        { id: 'reserve', type: 'core.set', params: { fields: { reserved: true } }, policy: { compensate: 'release' } },
+        { id: 'release', type: 'core.set', params: { fields: { released: true }, mode: 'replace' } },
+        { id: 'charge', type: 'core.stop_error', params: { message: 'card declined' } },
+      ],
+      edges: [edge('start', 'reserve'), edge('reserve', 'charge')],
+    });
+    expect(run.status).toBe('failed');
+    expect(run.byStep.release).toMatchObject({ status: 'compensated', output: { released: true } });
+  });
+
+  it('starts the error workflow with the failure when a run fails', async () => {
+    const handler = await engine.save({ name: 'on-error', nodes: [manual], edges: [] });
+    const run = await engine.run({
+      name: 'fails-with-handler',
+      settings: { errorWorkflowId: handler.workflowId },
+      nodes: [manual, { id: 'stop', type: 'core.stop_error', params: { message: 'nope' } }],
+      edges: [edge('start', 'stop')],
+    });
+    expect(run.status).toBe('failed');
+    const child = await engine.db.selectFrom('runs').selectAll().where('parent_run_id', '=', run.runId).executeTakeFirst();
+    expect(child?.workflow_id).toBe(handler.workflowId);
+    expect(child?.trigger_payload).toMatchObject({ error: { message: 'nope' }, run: { id: run.runId } });
+  });
+
+  it('refuses writes from an executor whose lease was taken over (fencing)', async () => {
+    const { commitRunWrites, LeaseLostError } = await import('./step-writer.ts');
+    const run = await engine.run({ name: 'fence', nodes: [manual], edges: [] });
+    await expect(commitRunWrites(engine.db, { runId: run.runId, owner: 'someone-else', token: 1 }, [], { status: 'failed' })).rejects.toBeInstanceOf(LeaseLostError);
+    expect((await getRun(engine.db, run.runId))?.status).toBe('succeeded');
+  });
+});

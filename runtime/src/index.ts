@@ -1,0 +1,16 @@
+export { Executor } from './engine/executor.ts';
+export type { ExecutorOptions } from './engine/executor.ts';
+export { createInvoker, INLINE_NODE_TYPES } from './engine/invoker.ts';
+export type { Invoker } from './engine/invoker.ts';
+export { RunExecution } from './engine/run-execution.ts';
+export { nextRetryDelay } from './engine/retry.ts';
+export { createApiqServer } from './server/http-server.ts';
+export type { ApiqServer, ApiqServerOptions } from './server/http-server.ts';
+export { Scheduler } from './triggers/scheduler.ts';
+export { verifySignature } from './triggers/webhook.ts';
+export { RunEventHub } from './store/run-events.ts';
+export type { RunEvent } from './store/run-events.ts';
+export * from './store/runs.ts';
+export * from './store/workflows.ts';
+export { createLogger } from './log.ts';
+export type { Log } from './log.ts';

@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type pg from 'pg';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@apiq/db';
+import { RunEventHub } from '../store/run-events.ts';
+import { listen, type Unlisten } from '../store/listen.ts';
+import { WebhookHandler, handleResume } from '../triggers/webhook.ts';
+import { sendJson } from './respond.ts';
+import { createLogger, type Log } from '../log.ts';
+
+export type FallbackHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export interface ApiqServerOptions {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  log?: Log;
+  /** Handles everything that is not a webhook or health check (the editor app). */
+  fallback?: FallbackHandler;
+  webhookResponseTimeoutMs?: number;
+}
+
+export interface ApiqServer {
+  server: Server;
+  hub: RunEventHub;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The web process's HTTP front: webhooks and health on a plain node:http fast path; anything
+ * else goes to the fallback (the SvelteKit editor once mounted).
+ */
+export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer> {
+  const log = o.log ?? createLogger({ component: 'web' });
+  const hub = new RunEventHub(o.db, o.pool);
+  await hub.start();
+  const webhooks = new WebhookHandler({ db: o.db, hub, ...(o.webhookResponseTimeoutMs ? { responseTimeoutMs: o.webhookResponseTimeoutMs } : {}) });
+  const unlisten: Unlisten = await listen(o.pool, { apiq_workflows: () => webhooks.invalidate() });
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = async () => {
+      if (url.pathname.startsWith('/webhook/')) return webhooks.handle(req, res, url.pathname.slice('/webhook/'.length), url.searchParams);
+      const resume = /^\/webhook-resume\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+      if (resume && req.method === 'POST') {
+        const body = await readJson(req);
+        return handleResume(o.db, res, resume[1]!, resume[2]!, body);
+      }
+      if (url.pathname === '/api/health') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/api/health/ready') return ready(o.db, res);
+      if (o.fallback) return o.fallback(req, res, () => notFound(res, url.pathname));
+      if (url.pathname === '/') return sendJson(res, 200, { name: 'APIQ', health: '/api/health', webhooks: '/webhook/<path>' });
+      notFound(res, url.pathname);
+    };
+    route().catch((err: Error) => {
+      log.error('request failed', { path: url.pathname, error: err.message });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'The server failed to handle this request; see the server log.' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    hub,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const addr = server.address();
+          resolve(typeof addr === 'object' && addr ? addr.port : port);
+        });
+      }),
+    async close() {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await unlisten();
+      await hub.stop();
+    },
+  };
+}
+
+function notFound(res: ServerResponse, path: string): void {
+  sendJson(res, 404, { error: 'not_found', message: `Nothing at ${path}` });
+}
+
+async function ready(db: Kysely<Database>, res: ServerResponse): Promise<void> {
+  try {
+    const r = await sql<{ queued: number; executors: number }>`
+      select (select count(*)::int from runs where status = 'queued' and available_at <= now()) as queued,
+             (select count(*)::int from executors where heartbeat_at > now() - interval '60 seconds') as executors`.execute(db);
+    const row = r.rows[0]!;
+    sendJson(res, 200, { status: 'ready', database: 'ok', queuedRuns: row.queued, executorsAlive: row.executors });
+  } catch (err) {
+    sendJson(res, 503, { status: 'unavailable', database: (err as Error).message });
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 1_048_576) return null;
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

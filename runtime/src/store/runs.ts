@@ -1,0 +1,172 @@
+import { sql, type Kysely } from 'kysely';
+import { DEFAULT_WORKSPACE_ID, type Database, type Run } from '@apiq/db';
+
+export const RUN_QUEUED_CHANNEL = 'apiq_run_queued';
+export const RUN_EVENT_CHANNEL = 'apiq_run_event';
+
+export interface EnqueueRequest {
+  workflowId: string;
+  versionId: string;
+  workspaceId?: string;
+  triggerKind: string;
+  triggerPayload: unknown;
+  idempotencyKey?: string | null;
+  parentRunId?: string | null;
+  availableAt?: Date;
+}
+
+export interface EnqueueResult {
+  runId: string;
+  /** False when an earlier delivery with the same idempotency key already created the run. */
+  created: boolean;
+}
+
+/**
+ * Creates a queued run and wakes the executors, in one statement (so one transaction):
+ * once this returns, the run is durable and will be executed.
+ */
+export async function enqueueRun(db: Kysely<Database>, req: EnqueueRequest): Promise<EnqueueResult> {
+  const payload = JSON.stringify(req.triggerPayload ?? null);
+  const key = req.idempotencyKey ?? null;
+  const res = await sql<{ id: string }>`
+    with r as (
+      insert into runs (workspace_id, workflow_id, version_id, trigger_kind, trigger_payload, idempotency_key, parent_run_id, available_at)
+      values (${req.workspaceId ?? DEFAULT_WORKSPACE_ID}, ${req.workflowId}, ${req.versionId}, ${req.triggerKind}, ${payload}::jsonb,
+              ${key}, ${req.parentRunId ?? null}, coalesce(${req.availableAt ?? null}::timestamptz, now()))
+      on conflict (workflow_id, idempotency_key) where idempotency_key is not null do nothing
+      returning id
+    )
+    select id, pg_notify(${RUN_QUEUED_CHANNEL}, '') from r`.execute(db);
+  const row = res.rows[0];
+  if (row) return { runId: row.id, created: true };
+  const existing = await db
+    .selectFrom('runs')
+    .select('id')
+    .where('workflow_id', '=', req.workflowId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirstOrThrow();
+  return { runId: existing.id, created: false };
+}
+
+export interface ClaimOptions {
+  owner: string;
+  leaseMs: number;
+  limit: number;
+}
+
+/** Claims queued runs whose time has come. Every claim bumps the fencing token. */
+export async function claimQueuedRuns(db: Kysely<Database>, o: ClaimOptions): Promise<Run[]> {
+  const res = await sql<Run>`
+    update runs set status = 'running', lease_owner = ${o.owner}, lease_until = now() + ${o.leaseMs} * interval '1 millisecond',
+      lease_token = lease_token + 1, started_at = coalesce(started_at, now())
+    where id in (
+      select id from runs where status = 'queued' and available_at <= now()
+      order by available_at, created_at limit ${o.limit} for update skip locked)
+    returning *`.execute(db);
+  return res.rows;
+}
+
+/**
+ * Claims runs whose executor stopped heartbeating. Each such claim counts one recovery:
+ * the caller dead-letters a run that has killed its executors too often.
+ */
+export async function claimExpiredRuns(db: Kysely<Database>, o: ClaimOptions): Promise<Run[]> {
+  const res = await sql<Run>`
+    update runs set lease_owner = ${o.owner}, lease_until = now() + ${o.leaseMs} * interval '1 millisecond',
+      lease_token = lease_token + 1, recoveries = recoveries + 1
+    where id in (
+      select id from runs where status = 'running' and lease_until < now()
+      order by lease_until limit ${o.limit} for update skip locked)
+    returning *`.execute(db);
+  return res.rows;
+}
+
+/** Moves waiting runs whose wait has elapsed back to the queue. */
+export async function wakeWaitingRuns(db: Kysely<Database>): Promise<number> {
+  const res = await sql<{ n: number }>`
+    with w as (update runs set status = 'queued' where status = 'waiting' and available_at <= now() returning id),
+    c as (select count(*)::int as n from w)
+    select n, case when n > 0 then pg_notify(${RUN_QUEUED_CHANNEL}, '') end from c`.execute(db);
+  return res.rows[0]?.n ?? 0;
+}
+
+export interface HeartbeatResult {
+  /** Runs whose lease we still hold, with their cancel flag. */
+  held: Map<string, { cancelRequested: boolean }>;
+}
+
+/** Extends the leases of all runs this executor holds, in one statement. */
+export async function heartbeat(db: Kysely<Database>, owner: string, leaseMs: number): Promise<HeartbeatResult> {
+  const res = await sql<{ id: string; cancel_requested: boolean }>`
+    update runs set lease_until = now() + ${leaseMs} * interval '1 millisecond'
+    where lease_owner = ${owner} and status = 'running'
+    returning id, cancel_requested`.execute(db);
+  return { held: new Map(res.rows.map((r) => [r.id, { cancelRequested: r.cancel_requested }])) };
+}
+
+/** Asks for a run to stop. Queued and waiting runs stop at once; running ones at their next step. */
+export async function requestCancel(db: Kysely<Database>, runId: string): Promise<Run | undefined> {
+  const res = await sql<Run>`
+    with c as (
+      update runs set
+        cancel_requested = true,
+        status = case when status in ('queued', 'waiting') then 'cancelled' else status end,
+        finished_at = case when status in ('queued', 'waiting') then now() else finished_at end,
+        error = case when status in ('queued', 'waiting') then '{"kind":"cancelled","name":"Cancelled","message":"Run cancelled"}'::jsonb else error end
+      where id = ${runId} and status in ('queued', 'waiting', 'running')
+      returning *)
+    select c.*, pg_notify(${RUN_EVENT_CHANNEL}, json_build_object('id', c.id, 'kind', 'finished', 'status', c.status)::text)
+    from c`.execute(db);
+  return res.rows[0];
+}
+
+/** Pauses a queued or waiting run (it keeps its place in history; resume re-queues it). */
+export async function pauseRun(db: Kysely<Database>, runId: string): Promise<boolean> {
+  const res = await sql`
+    update runs set status = 'waiting', available_at = 'infinity',
+      state = coalesce(state, '{}'::jsonb) || jsonb_build_object('paused', true, 'pausedFrom', status)
+    where id = ${runId} and status in ('queued', 'waiting')`.execute(db);
+  return Number(res.numAffectedRows ?? 0) > 0;
+}
+
+export async function resumeRun(db: Kysely<Database>, runId: string): Promise<boolean> {
+  const res = await sql`
+    with r as (
+      update runs set status = 'queued', available_at = now(), state = state - 'paused' - 'pausedFrom'
+      where id = ${runId} and status = 'waiting' and (state ->> 'paused')::boolean is true
+      returning id)
+    select pg_notify(${RUN_QUEUED_CHANNEL}, '') from r`.execute(db);
+  return res.rows.length > 0;
+}
+
+/** Resumes a run parked on a Wait node in webhook mode; `token` comes from the resume URL. */
+export async function resumeWaitingRun(db: Kysely<Database>, runId: string, token: string, payload: unknown): Promise<boolean> {
+  const res = await sql`
+    with r as (
+      update runs set status = 'queued', available_at = now(),
+        state = state || jsonb_build_object('resumePayload', ${JSON.stringify(payload ?? null)}::jsonb, 'resumeToken', null)
+      where id = ${runId} and status = 'waiting' and state ->> 'resumeToken' = ${token}
+      returning id)
+    select pg_notify(${RUN_QUEUED_CHANNEL}, '') from r`.execute(db);
+  return res.rows.length > 0;
+}
+
+/** Re-queues a failed run so it continues from the failed step (completed steps are kept). */
+export async function retryRun(db: Kysely<Database>, runId: string): Promise<boolean> {
+  const res = await sql`
+    with r as (
+      update runs set status = 'queued', available_at = now(), error = null, finished_at = null, cancel_requested = false,
+        recoveries = 0, state = coalesce(state, '{}'::jsonb) || '{"retried":true}'::jsonb
+      where id = ${runId} and status in ('failed', 'dead', 'cancelled')
+      returning id)
+    select pg_notify(${RUN_QUEUED_CHANNEL}, '') from r`.execute(db);
+  return res.rows.length > 0;
+}
+
+export async function getRun(db: Kysely<Database>, runId: string): Promise<Run | undefined> {
+  return db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+}
+
+export async function listStepAttempts(db: Kysely<Database>, runId: string) {
+  return db.selectFrom('step_attempts').selectAll().where('run_id', '=', runId).orderBy('id').execute();
+}

@@ -1,0 +1,213 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '@apiq/db';
+import type { WorkflowIR } from '@apiq/graph';
+import { enqueueRun, resumeWaitingRun } from '../store/runs.ts';
+import { loadVersionIR, normalizeWebhookPath } from '../store/workflows.ts';
+import type { RunEventHub } from '../store/run-events.ts';
+import { sendJson } from '../server/respond.ts';
+
+interface Endpoint {
+  workflowId: string;
+  workspaceId: string;
+  versionId: string;
+  method: string;
+  respond: 'immediately' | 'respond_node' | 'last_node';
+  signature?: { secret: string; header: string; toleranceSeconds: number };
+  idempotencyHeader: string;
+  maxBodyBytes: number;
+}
+
+export interface WebhookOptions {
+  db: Kysely<Database>;
+  hub: RunEventHub;
+  /** How long a synchronous webhook waits for its response before answering 202. */
+  responseTimeoutMs?: number;
+}
+
+const DROP_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization']);
+
+/**
+ * Webhook trigger endpoint: `/webhook/<path>`. The run is committed (durable) before any 2xx
+ * is sent; a synchronous webhook answers once the workflow's response is committed too.
+ */
+export class WebhookHandler {
+  private readonly cache = new Map<string, Endpoint | null>();
+
+  constructor(private readonly o: WebhookOptions) {}
+
+  /** Drops cached endpoint lookups (called when workflows are activated or deactivated). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, rawPath: string, query: URLSearchParams): Promise<void> {
+    const path = normalizeWebhookPath(decodeURIComponent(rawPath));
+    const method = (req.method ?? 'GET').toUpperCase();
+    const endpoint = await this.lookup(path, method);
+    if (!endpoint) {
+      sendJson(res, 404, { error: 'not_found', message: `No active workflow listens on ${method} /webhook/${path}` });
+      req.resume();
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > endpoint.maxBodyBytes) {
+      sendJson(res, 413, { error: 'payload_too_large', message: `Body is ${declared} bytes; this webhook accepts at most ${endpoint.maxBodyBytes}` });
+      req.resume();
+      return;
+    }
+    const raw = await readBody(req, endpoint.maxBodyBytes);
+    if (raw === undefined) {
+      sendJson(res, 413, { error: 'payload_too_large', message: `Body exceeds ${endpoint.maxBodyBytes} bytes` });
+      return;
+    }
+    if (endpoint.signature) {
+      const problem = verifySignature(endpoint.signature, req.headers[endpoint.signature.header.toLowerCase()], raw);
+      if (problem) {
+        sendJson(res, 401, { error: 'bad_signature', message: problem });
+        return;
+      }
+    }
+    const parsed = parseBody(raw, String(req.headers['content-type'] ?? ''));
+    if (!parsed.ok) {
+      sendJson(res, 400, { error: 'invalid_body', message: parsed.message });
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (!DROP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const keyHeader = req.headers[endpoint.idempotencyHeader];
+    const idempotencyKey = typeof keyHeader === 'string' && keyHeader.length > 0 ? keyHeader.slice(0, 200) : null;
+    const { runId, created } = await enqueueRun(this.o.db, {
+      workflowId: endpoint.workflowId,
+      versionId: endpoint.versionId,
+      workspaceId: endpoint.workspaceId,
+      triggerKind: 'webhook',
+      triggerPayload: { method, path, query: Object.fromEntries(query), headers, body: parsed.value },
+      idempotencyKey,
+    });
+    if (!created) res.setHeader('idempotent-replayed', 'true');
+    if (endpoint.respond === 'immediately') {
+      sendJson(res, 202, { runId, status: 'queued' });
+      return;
+    }
+    if (!created) {
+      const prior = await this.o.db.selectFrom('runs').select(['status', 'response']).where('id', '=', runId).executeTakeFirst();
+      if (prior?.response) return sendResponse(res, prior.response as never);
+      if (prior && ['succeeded', 'failed', 'cancelled', 'dead'].includes(prior.status)) {
+        sendJson(res, prior.status === 'succeeded' ? 200 : 500, { runId, status: prior.status });
+        return;
+      }
+    }
+    const event = await this.o.hub.waitFor(runId, (e) => e.kind === 'response' || e.kind === 'finished' || e.kind === 'waiting', this.o.responseTimeoutMs ?? 30_000);
+    if (event?.response) return sendResponse(res, event.response);
+    if (!event || event.kind === 'waiting') {
+      sendJson(res, 202, { runId, status: event ? 'waiting' : 'running', message: 'The run continues; no response was produced in time.' });
+      return;
+    }
+    if (event.status === 'succeeded') sendJson(res, 200, { runId, status: 'succeeded' });
+    else {
+      const row = await this.o.db.selectFrom('runs').select('error').where('id', '=', runId).executeTakeFirst();
+      sendJson(res, 500, { runId, status: event.status, error: row?.error ?? null });
+    }
+  }
+
+  private async lookup(path: string, method: string): Promise<Endpoint | undefined> {
+    const cacheKey = `${method} ${path}`;
+    if (this.cache.has(cacheKey)) return this.cache.get(cacheKey) ?? undefined;
+    const row = await this.o.db
+      .selectFrom('webhook_endpoints as e')
+      .innerJoin('workflows as w', 'w.id', 'e.workflow_id')
+      .select(['e.workflow_id', 'e.version_id', 'e.method', 'w.workspace_id'])
+      .where('e.path', '=', path)
+      .where((eb) => eb.or([eb('e.method', '=', method), eb('e.method', '=', 'ANY')]))
+      .where('w.active', '=', true)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const ir: WorkflowIR = await loadVersionIR(this.o.db, row.version_id);
+    const p = ir.steps[ir.trigger]!.params as Record<string, unknown>;
+    const sig = p.signature as { secret?: string; header?: string; toleranceSeconds?: number } | undefined;
+    const endpoint: Endpoint = {
+      workflowId: row.workflow_id,
+      workspaceId: row.workspace_id,
+      versionId: row.version_id,
+      method: row.method,
+      respond: (p.respond as Endpoint['respond']) ?? 'immediately',
+      ...(sig?.secret ? { signature: { secret: sig.secret, header: sig.header ?? 'x-apiq-signature', toleranceSeconds: sig.toleranceSeconds ?? 300 } } : {}),
+      idempotencyHeader: String(p.idempotencyHeader ?? 'idempotency-key').toLowerCase(),
+      maxBodyBytes: Number(p.maxBodyBytes ?? 1_048_576),
+    };
+    this.cache.set(cacheKey, endpoint);
+    return endpoint;
+  }
+}
+
+function sendResponse(res: ServerResponse, r: { status: number; headers?: Record<string, string>; body: unknown }): void {
+  const headers = { ...(r.headers ?? {}) };
+  const hasType = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
+  const body = typeof r.body === 'string' && hasType ? r.body : JSON.stringify(r.body ?? null);
+  if (!hasType) headers['content-type'] = 'application/json';
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(raw: Buffer, contentType: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (raw.length === 0) return { ok: true, value: null };
+  const text = raw.toString('utf8');
+  if (contentType.includes('json')) {
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch (err) {
+      return { ok: false, message: `Body is not valid JSON: ${(err as Error).message}` };
+    }
+  }
+  if (contentType.includes('application/x-www-form-urlencoded')) return { ok: true, value: Object.fromEntries(new URLSearchParams(text)) };
+  return { ok: true, value: text };
+}
+
+/**
+ * Checks `t=<unix>,v1=<hex>` where v1 = HMAC-SHA256(secret, "<t>.<raw body>"), within the
+ * replay window. Returns a reason on failure.
+ */
+export function verifySignature(sig: { secret: string; toleranceSeconds: number }, header: string | string[] | undefined, raw: Buffer, now = Date.now()): string | undefined {
+  if (typeof header !== 'string' || header === '') return 'Missing signature header';
+  const parts = header.split(',').map((p) => p.trim().split('='));
+  const t = Number(parts.find(([k]) => k === 't')?.[1]);
+  const sigs = parts.filter(([k]) => k === 'v1').map(([, v]) => v ?? '');
+  if (!Number.isFinite(t) || sigs.length === 0) return 'Malformed signature header: expected t=<unix seconds>,v1=<hex>';
+  if (Math.abs(now / 1000 - t) > sig.toleranceSeconds) return `Signature timestamp is outside the ${sig.toleranceSeconds} s window (replayed or clock skew)`;
+  const expected = createHmac('sha256', sig.secret).update(`${t}.`).update(raw).digest();
+  const ok = sigs.some((s) => {
+    const given = Buffer.from(s, 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  return ok ? undefined : 'Signature does not match the body';
+}
+
+/** Resume URL for a run parked on a Wait node in webhook mode. */
+export async function handleResume(db: Kysely<Database>, res: ServerResponse, runId: string, token: string, body: unknown): Promise<void> {
+  const ok = /^[0-9a-f-]{36}$/.test(runId) && (await resumeWaitingRun(db, runId, token, body));
+  if (!ok) {
+    sendJson(res, 404, { error: 'not_found', message: 'No run is waiting on this resume URL (wrong token, already resumed, or timed out)' });
+    return;
+  }
+  sendJson(res, 202, { runId, status: 'queued' });
+}
