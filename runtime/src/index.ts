@@ -7,7 +7,6 @@ export { nextRetryDelay } from './engine/retry.ts';
 export { createApiqServer } from './server/http-server.ts';
 export type { ApiqServer, ApiqServerOptions } from './server/http-server.ts';
 export { Scheduler } from './triggers/scheduler.ts';
-export { verifySignature } from './triggers/webhook.ts';
 export { RunEventHub } from './store/run-events.ts';
 export type { RunEvent } from './store/run-events.ts';
 export * from './store/runs.ts';

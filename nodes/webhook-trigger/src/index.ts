@@ -1,7 +1,7 @@
 import { defineNode, z } from '@apiq/sdk';
 
-export { verifyWebhookSignature, signWebhookBody } from './signature.ts';
-export type { SignatureCheck, SignatureFailure, VerifySignatureOptions } from './signature.ts';
+export { verifyWebhookSignature, signWebhookBody } from '@apiq/sdk';
+export type { SignatureCheck, SignatureFailure, VerifySignatureOptions } from '@apiq/sdk';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_HELP = 'use letters, digits and - only, e.g. "x-signature"';

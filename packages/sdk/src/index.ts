@@ -18,3 +18,5 @@ export { z } from 'zod';
 export { createStaticCatalog } from './catalog.ts';
 export type { NodeCatalog, CatalogEntry, NodeSource } from './catalog.ts';
 export { evaluateCondition, checkCondition, ConditionError } from './conditions.ts';
+export { verifyWebhookSignature, signWebhookBody } from './webhook-signature.ts';
+export type { SignatureCheck, SignatureFailure, VerifySignatureOptions } from './webhook-signature.ts';

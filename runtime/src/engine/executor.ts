@@ -46,6 +46,8 @@ export class Executor {
   private timers: NodeJS.Timeout[] = [];
   private unlisten?: Unlisten;
   private filling = false;
+  /** A wake-up arrived while every slot was busy: claim again when one frees up. */
+  private missedWakeup = false;
   private fillAgain = false;
   private stopping = false;
   private completed = 0;
@@ -123,8 +125,11 @@ export class Executor {
         do {
           this.fillAgain = false;
           const free = this.concurrency - this.active.size;
-          if (free <= 0) break;
-          const runs = await claimQueuedRuns(this.db, { owner: this.id, leaseMs: this.leaseMs, limit: Math.min(free, 32) });
+          if (free <= 0) {
+            this.missedWakeup = true;
+            break;
+          }
+          const runs = await claimQueuedRuns(this.db, { owner: this.id, leaseMs: this.leaseMs, limit: Math.min(free, 32) }, this.options.pool);
           for (const run of runs) this.launch(run);
           if (runs.length > 0 && runs.length === Math.min(free, 32)) this.fillAgain = true;
         } while (this.fillAgain && !this.stopping);
@@ -173,7 +178,10 @@ export class Executor {
     slot.done = this.execute(run, slot).finally(() => {
       this.active.delete(run.id);
       this.completed++;
-      this.fill();
+      if (this.missedWakeup) {
+        this.missedWakeup = false;
+        this.fill();
+      }
     });
   }
 
@@ -186,6 +194,7 @@ export class Executor {
           catalog: this.options.catalog,
           invoker: this.invoker,
           owner: this.id,
+          pool: this.options.pool,
           onRequeued: (delay) => setTimeout(() => this.fill(), delay + 5).unref(),
         },
         run,

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Json, NodeCatalog, NodeResult, SerializedError } from '@apiq/sdk';
+import type pg from 'pg';
+import type { Json, NodeCatalog, NodeResult, RespondInstruction, SerializedError } from '@apiq/sdk';
 import { hasExpressions, resolveParams, type IRStep, type WorkflowIR } from '@apiq/graph';
 import type { Database, Run, StepStatus } from '@apiq/db';
 import { commitRunWrites, type RunChange, type StepRow } from './step-writer.ts';
-import type { Invoker } from './invoker.ts';
+import { INLINE_NODE_TYPES, type Invoker } from './invoker.ts';
 import { nextRetryDelay } from './retry.ts';
 
 export interface ExecutionDeps {
@@ -12,6 +13,8 @@ export interface ExecutionDeps {
   catalog: NodeCatalog;
   invoker: Invoker;
   owner: string;
+  /** Hot-path writes run as prepared statements on this pool. */
+  pool?: pg.Pool;
   /** Called when the run was put back in the queue to be picked up after `delayMs`. */
   onRequeued?(delayMs: number): void;
 }
@@ -58,6 +61,7 @@ export class RunExecution {
   private lastOutput: Json = null;
   private cautious: boolean;
   private responded = false;
+  private unsentResponse: RespondInstruction | undefined;
   cancelRequested = false;
   private readonly abort = new AbortController();
 
@@ -182,6 +186,8 @@ export class RunExecution {
     if (step.sideEffects || this.cautious) {
       this.pending.push(this.row(step, iteration, attempt, 'running', input, null, null, startedAt, null));
       await this.commit([]);
+    } else if (this.unsentResponse && !INLINE_NODE_TYPES.has(step.type)) {
+      await this.commit([]);
     }
     const result = await this.deps.invoker.invoke(
       {
@@ -241,8 +247,9 @@ export class RunExecution {
     this.record(step, iteration, attempt, 'succeeded', input, ports, undefined, output, startedAt, logs);
     this.lastOutput = output;
     if (result.respond && !this.responded) {
+      // Sent with the next write, which comes before any step that could take long.
       this.responded = true;
-      await this.commit([], { response: result.respond, event: { kind: 'response', status: 'running', response: result.respond } });
+      this.unsentResponse = result.respond;
     } else if (step.sideEffects || this.cautious) {
       await this.commit([]);
     }
@@ -346,13 +353,7 @@ export class RunExecution {
     const runError = { ...error, stepId: step.id, nodeType: step.type };
     await this.compensate();
     await this.deps.db.transaction().execute(async (tx) => {
-      await commitRunWrites(tx, this.fence, this.pending.splice(0), {
-        status: 'failed',
-        error: runError,
-        finished: true,
-        release: true,
-        event: { kind: 'finished', status: 'failed' },
-      });
+      await this.commit([], { status: 'failed', error: runError, finished: true, release: true, event: { kind: 'finished', status: 'failed' } }, tx);
       await this.startErrorWorkflow(tx, runError);
     });
     throw new Suspend('failed');
@@ -582,10 +583,19 @@ export class RunExecution {
     };
   }
 
-  private async commit(extra: StepRow[], change?: RunChange): Promise<void> {
+  private async commit(extra: StepRow[], change?: RunChange, db: Kysely<Database> = this.deps.db): Promise<void> {
     const rows = [...this.pending.splice(0), ...extra];
-    if (rows.length === 0 && !change) return;
-    await commitRunWrites(this.deps.db, this.fence, rows, change);
+    if (rows.length === 0 && !change && !this.unsentResponse) return;
+    await commitRunWrites(db, this.fence, rows, this.withResponse(change), db === this.deps.db ? this.deps.pool : undefined);
+  }
+
+  /** Adds a webhook response produced since the last write to this write and its event. */
+  private withResponse(change: RunChange | undefined): RunChange | undefined {
+    const response = this.unsentResponse;
+    if (!response) return change;
+    this.unsentResponse = undefined;
+    const base = change ?? {};
+    return { ...base, response, event: { ...(base.event ?? { kind: 'response', status: 'running' }), response } };
   }
 
   private loopDepth(stepId: string): number {

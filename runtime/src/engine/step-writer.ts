@@ -1,4 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type pg from 'pg';
+import { queryPrepared } from '../store/prepared.ts';
 import type { Database, StepStatus } from '@apiq/db';
 import { RUN_EVENT_CHANNEL } from '../store/runs.ts';
 
@@ -53,6 +55,8 @@ export async function commitRunWrites(
   fence: { runId: string; owner: string; token: number },
   rows: StepRow[],
   change?: RunChange,
+  /** When given (outside a transaction), the statement runs prepared on this pool. */
+  pool?: pg.Pool,
 ): Promise<void> {
   const steps = rows.length > 0 ? JSON.stringify(rows) : null;
   const sets: RawBuilder<unknown>[] = [];
@@ -68,7 +72,7 @@ export async function commitRunWrites(
     if (change.finished) sets.push(sql`finished_at = now()`);
   }
   const event = change?.event ? eventPayload(fence.runId, change.event) : null;
-  const res = await sql<{ ok: number }>`
+  const query = sql<{ ok: number }>`
     with ok as (
       select id from runs where id = ${fence.runId} and lease_token = ${fence.token} and lease_owner = ${fence.owner} for update
     ),
@@ -85,8 +89,9 @@ export async function commitRunWrites(
       returning 1
     )
     ${sets.length > 0 ? sql`, upd as (update runs set ${sql.join(sets)} where id in (select id from ok) returning id)` : sql``}
-    select count(*)::int as ok ${event ? sql`, pg_notify(${RUN_EVENT_CHANNEL}, ${event})` : sql``} from ok`.execute(db);
-  if ((res.rows[0]?.ok ?? 0) === 0) throw new LeaseLostError(fence.runId);
+    select count(*)::int as ok ${event ? sql`, pg_notify(${RUN_EVENT_CHANNEL}, ${event})` : sql``} from ok`;
+  const rowsOut = pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows;
+  if ((rowsOut[0]?.ok ?? 0) === 0) throw new LeaseLostError(fence.runId);
 }
 
 function json(value: unknown): string | null {

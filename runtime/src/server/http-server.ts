@@ -34,7 +34,7 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
   const log = o.log ?? createLogger({ component: 'web' });
   const hub = new RunEventHub(o.db, o.pool);
   await hub.start();
-  const webhooks = new WebhookHandler({ db: o.db, hub, ...(o.webhookResponseTimeoutMs ? { responseTimeoutMs: o.webhookResponseTimeoutMs } : {}) });
+  const webhooks = new WebhookHandler({ db: o.db, pool: o.pool, hub, ...(o.webhookResponseTimeoutMs ? { responseTimeoutMs: o.webhookResponseTimeoutMs } : {}) });
   const unlisten: Unlisten = await listen(o.pool, { apiq_workflows: () => webhooks.invalidate() });
 
   const server = createServer((req, res) => {

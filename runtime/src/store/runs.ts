@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
 import { DEFAULT_WORKSPACE_ID, type Database, type Run } from '@apiq/db';
+import { queryPrepared } from './prepared.ts';
 
 export const RUN_QUEUED_CHANNEL = 'apiq_run_queued';
 export const RUN_EVENT_CHANNEL = 'apiq_run_event';
@@ -25,10 +27,10 @@ export interface EnqueueResult {
  * Creates a queued run and wakes the executors, in one statement (so one transaction):
  * once this returns, the run is durable and will be executed.
  */
-export async function enqueueRun(db: Kysely<Database>, req: EnqueueRequest): Promise<EnqueueResult> {
+export async function enqueueRun(db: Kysely<Database>, req: EnqueueRequest, pool?: pg.Pool): Promise<EnqueueResult> {
   const payload = JSON.stringify(req.triggerPayload ?? null);
   const key = req.idempotencyKey ?? null;
-  const res = await sql<{ id: string }>`
+  const query = sql<{ id: string }>`
     with r as (
       insert into runs (workspace_id, workflow_id, version_id, trigger_kind, trigger_payload, idempotency_key, parent_run_id, available_at)
       values (${req.workspaceId ?? DEFAULT_WORKSPACE_ID}, ${req.workflowId}, ${req.versionId}, ${req.triggerKind}, ${payload}::jsonb,
@@ -36,8 +38,8 @@ export async function enqueueRun(db: Kysely<Database>, req: EnqueueRequest): Pro
       on conflict (workflow_id, idempotency_key) where idempotency_key is not null do nothing
       returning id
     )
-    select id, pg_notify(${RUN_QUEUED_CHANNEL}, '') from r`.execute(db);
-  const row = res.rows[0];
+    select id, pg_notify(${RUN_QUEUED_CHANNEL}, '') from r`;
+  const row = (pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows)[0];
   if (row) return { runId: row.id, created: true };
   const existing = await db
     .selectFrom('runs')
@@ -55,15 +57,15 @@ export interface ClaimOptions {
 }
 
 /** Claims queued runs whose time has come. Every claim bumps the fencing token. */
-export async function claimQueuedRuns(db: Kysely<Database>, o: ClaimOptions): Promise<Run[]> {
-  const res = await sql<Run>`
+export async function claimQueuedRuns(db: Kysely<Database>, o: ClaimOptions, pool?: pg.Pool): Promise<Run[]> {
+  const query = sql<Run>`
     update runs set status = 'running', lease_owner = ${o.owner}, lease_until = now() + ${o.leaseMs} * interval '1 millisecond',
       lease_token = lease_token + 1, started_at = coalesce(started_at, now())
     where id in (
       select id from runs where status = 'queued' and available_at <= now()
       order by available_at, created_at limit ${o.limit} for update skip locked)
-    returning *`.execute(db);
-  return res.rows;
+    returning *`;
+  return pool ? queryPrepared(pool, db, query) : (await query.execute(db)).rows;
 }
 
 /**

@@ -37,7 +37,8 @@ export class Scheduler {
   private unlisten?: Unlisten;
   private timer?: NodeJS.Timeout;
   private syncing: Promise<void> = Promise.resolve();
-  /** Runs created by this scheduler instance (for tests and status). */
+  /** Ticks this instance saw, and runs it created (the others were taken by another instance). */
+  ticksSeen = 0;
   fired = 0;
 
   constructor(private readonly o: SchedulerOptions) {
@@ -107,6 +108,7 @@ export class Scheduler {
   async tick(scheduleId: string, firedAt: Date): Promise<string | undefined> {
     const job = this.jobs.get(scheduleId);
     if (!job) return undefined;
+    this.ticksSeen++;
     const unit = job.cron.trim().split(/\s+/).length === 6 ? 1000 : 60_000;
     const tickAt = new Date(Math.floor(firedAt.getTime() / unit) * unit);
     const payload = JSON.stringify({ scheduledAt: tickAt.toISOString(), firedAt: firedAt.toISOString() });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { verifyWebhookSignature } from '@apiq/sdk';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Database } from '@apiq/db';
 import type { WorkflowIR } from '@apiq/graph';
 import { enqueueRun, resumeWaitingRun } from '../store/runs.ts';
@@ -21,6 +22,7 @@ interface Endpoint {
 
 export interface WebhookOptions {
   db: Kysely<Database>;
+  pool?: pg.Pool;
   hub: RunEventHub;
   /** How long a synchronous webhook waits for its response before answering 202. */
   responseTimeoutMs?: number;
@@ -63,9 +65,15 @@ export class WebhookHandler {
       return;
     }
     if (endpoint.signature) {
-      const problem = verifySignature(endpoint.signature, req.headers[endpoint.signature.header.toLowerCase()], raw);
-      if (problem) {
-        sendJson(res, 401, { error: 'bad_signature', message: problem });
+      const header = req.headers[endpoint.signature.header.toLowerCase()];
+      const check = verifyWebhookSignature({
+        secret: endpoint.signature.secret,
+        header: typeof header === 'string' ? header : undefined,
+        body: raw,
+        toleranceSeconds: endpoint.signature.toleranceSeconds,
+      });
+      if (!check.ok) {
+        sendJson(res, 401, { error: 'bad_signature', reason: check.reason, message: check.message });
         return;
       }
     }
@@ -85,7 +93,7 @@ export class WebhookHandler {
       triggerKind: 'webhook',
       triggerPayload: { method, path, query: Object.fromEntries(query), headers, body: parsed.value },
       idempotencyKey,
-    });
+    }, this.o.pool);
     if (!created) res.setHeader('idempotent-replayed', 'true');
     if (endpoint.respond === 'immediately') {
       sendJson(res, 202, { runId, status: 'queued' });
@@ -181,25 +189,6 @@ function parseBody(raw: Buffer, contentType: string): { ok: true; value: unknown
   }
   if (contentType.includes('application/x-www-form-urlencoded')) return { ok: true, value: Object.fromEntries(new URLSearchParams(text)) };
   return { ok: true, value: text };
-}
-
-/**
- * Checks `t=<unix>,v1=<hex>` where v1 = HMAC-SHA256(secret, "<t>.<raw body>"), within the
- * replay window. Returns a reason on failure.
- */
-export function verifySignature(sig: { secret: string; toleranceSeconds: number }, header: string | string[] | undefined, raw: Buffer, now = Date.now()): string | undefined {
-  if (typeof header !== 'string' || header === '') return 'Missing signature header';
-  const parts = header.split(',').map((p) => p.trim().split('='));
-  const t = Number(parts.find(([k]) => k === 't')?.[1]);
-  const sigs = parts.filter(([k]) => k === 'v1').map(([, v]) => v ?? '');
-  if (!Number.isFinite(t) || sigs.length === 0) return 'Malformed signature header: expected t=<unix seconds>,v1=<hex>';
-  if (Math.abs(now / 1000 - t) > sig.toleranceSeconds) return `Signature timestamp is outside the ${sig.toleranceSeconds} s window (replayed or clock skew)`;
-  const expected = createHmac('sha256', sig.secret).update(`${t}.`).update(raw).digest();
-  const ok = sigs.some((s) => {
-    const given = Buffer.from(s, 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
-  return ok ? undefined : 'Signature does not match the body';
 }
 
 /** Resume URL for a run parked on a Wait node in webhook mode. */

@@ -1,4 +1,4 @@
-import { Executor, RunEventHub, enqueueRun, getRun, listStepAttempts, saveWorkflow, WorkflowInvalidError } from '@apiq/runtime';
+import { createLogger, Executor, RunEventHub, enqueueRun, getRun, listStepAttempts, saveWorkflow, WorkflowInvalidError } from '@apiq/runtime';
 import { DEFAULT_WORKSPACE_ID } from '@apiq/db';
 import type { WorkflowGraph } from '@apiq/graph';
 import { CliError, loadCatalog, openMigratedDatabase } from '../context.ts';
@@ -18,7 +18,7 @@ export async function runCommand(file: string, opts: { input?: string; json?: bo
   const opened = await openMigratedDatabase();
   const { db, pool } = opened;
   const hub = new RunEventHub(db, pool);
-  const executor = new Executor({ db, pool, catalog, concurrency: 4, threads: 2 });
+  const executor = new Executor({ db, pool, catalog, concurrency: 4, threads: 2, log: createLogger({ component: 'executor' }, 'warn') });
   try {
     const name = (graph as { name?: unknown })?.name;
     const existing = typeof name === 'string'
@@ -46,6 +46,7 @@ export async function runCommand(file: string, opts: { input?: string; json?: bo
       process.stdout.write(JSON.stringify({ ...run, steps }, null, 2) + '\n');
     } else {
       printRun(saved.graph, run?.status ?? 'unknown', steps, run?.output, run?.error);
+      if (run?.response) process.stdout.write(`webhook response: ${JSON.stringify(run.response)}\n`);
       if (!event) process.stdout.write(`run ${runId} did not finish in time; it continues in the background\n`);
     }
     return run?.status === 'succeeded' ? 0 : 1;
@@ -62,7 +63,12 @@ function printRun(graph: WorkflowGraph, status: string, steps: Awaited<ReturnTyp
     const label = `${names.get(s.step_id) ?? s.step_id}${s.iteration ? `[${s.iteration}]` : ''}`;
     const attempt = s.attempt > 1 ? ` (attempt ${s.attempt})` : '';
     const ms = s.duration_ms === null ? '' : ` ${s.duration_ms} ms`;
-    const detail = s.status === 'failed' || s.status === 'interrupted' ? (s.error as { message?: string } | null)?.message ?? '' : preview(s.output);
+    const detail =
+      s.status === 'failed' || s.status === 'interrupted'
+        ? ((s.error as { message?: string } | null)?.message ?? '')
+        : s.status === 'skipped'
+          ? '(branch not taken)'
+          : preview(s.output);
     process.stdout.write(`${mark(s.status)} ${label.padEnd(24)} ${s.status}${attempt}${ms}  ${detail}\n`);
   }
   process.stdout.write(`\nrun ${status}${FINISHED.includes(status) ? '' : ' (not finished)'}\n`);

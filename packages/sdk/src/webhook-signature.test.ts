@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
-import { signWebhookBody, verifyWebhookSignature } from './signature.ts';
+import { signWebhookBody, verifyWebhookSignature } from './webhook-signature.ts';
 
 const secret = 'whsec_0123456789abcdef';
 const body = '{"order":{"id":42,"total":99.5}}';
