@@ -5,6 +5,8 @@ import { Scheduler } from '@apiq/runtime';
 import { startTestEngine, type TestEngine } from '@apiq/runtime/testing';
 import { waitUntil } from './support/executor-process.ts';
 
+const lastNewYear = () => new Date(Date.UTC(new Date().getUTCFullYear(), 0, 1));
+
 // Two scheduler instances fire the same every-second schedule; the database lets exactly one
 // of them create the run for each tick.
 describe('two schedulers, one cron schedule', () => {
@@ -51,5 +53,28 @@ describe('two schedulers, one cron schedule', () => {
     expect(perTick.rows).toEqual([]);
     const scheduled = runs.map((r) => (r.trigger_payload as { scheduledAt: string }).scheduledAt).sort();
     expect(new Set(scheduled).size).toBe(scheduled.length);
+  });
+
+  it('runs the latest missed tick once at start when missedTicks is run_once, and skips it otherwise', async () => {
+    const yearly = (name: string, missedTicks: string) => ({
+      name,
+      nodes: [{ id: 'tick', type: 'core.schedule_trigger', params: { cron: '0 0 1 1 *', missedTicks } }],
+      edges: [],
+    });
+    const catchUp = await engine.save(yearly('catch up', 'run_once'), { activate: true });
+    const skip = await engine.save(yearly('skip', 'skip'), { activate: true });
+    const twoYearsAgo = new Date(Date.UTC(new Date().getUTCFullYear() - 2, 0, 1));
+    for (const saved of [catchUp, skip]) {
+      const schedule = await engine.db.selectFrom('schedules').select('id').where('workflow_id', '=', saved.workflowId).executeTakeFirstOrThrow();
+      await engine.db.insertInto('schedule_ticks').values({ schedule_id: schedule.id, tick_at: twoYearsAgo, run_id: null }).execute();
+    }
+    const pair = [new Scheduler({ db: engine.db, pool: engine.opened.pool }), new Scheduler({ db: engine.db, pool: engine.opened.pool })];
+    await Promise.all(pair.map((s) => s.start()));
+    await Promise.all(pair.map((s) => s.stop()));
+    const runsOf = (workflowId: string) => engine.db.selectFrom('runs').select('trigger_payload').where('workflow_id', '=', workflowId).execute();
+    const caught = await runsOf(catchUp.workflowId);
+    expect(caught).toHaveLength(1);
+    expect((caught[0]!.trigger_payload as { scheduledAt: string }).scheduledAt).toBe(lastNewYear().toISOString());
+    expect(await runsOf(skip.workflowId)).toHaveLength(0);
   });
 });

@@ -13,3 +13,4 @@ export * from './store/runs.ts';
 export * from './store/workflows.ts';
 export { createLogger } from './log.ts';
 export type { Log } from './log.ts';
+export { Maintenance } from './maintenance.ts';

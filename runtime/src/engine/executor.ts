@@ -4,13 +4,16 @@ import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { NodeCatalog } from '@apiq/sdk';
 import type { Database, Run } from '@apiq/db';
-import { claimExpiredRuns, claimQueuedRuns, heartbeat, RUN_QUEUED_CHANNEL, wakeWaitingRuns } from '../store/runs.ts';
+import { claimExpiredRuns, claimQueuedRuns, heartbeat, mustWaitForConcurrency, readRunControl, RUN_CONTROL_CHANNEL, RUN_QUEUED_CHANNEL, wakeWaitingRuns, type RunControl } from '../store/runs.ts';
 import { loadVersionIR } from '../store/workflows.ts';
 import { listen, type Unlisten } from '../store/listen.ts';
 import { createInvoker, type Invoker } from './invoker.ts';
 import { RunExecution } from './run-execution.ts';
 import { LeaseLostError, commitRunWrites } from './step-writer.ts';
 import { createLogger, type Log } from '../log.ts';
+
+/** How soon a run held back by its workflow's concurrency limit is tried again. */
+const CONCURRENCY_RECHECK_MS = 200;
 
 export interface ExecutorOptions {
   db: Kysely<Database>;
@@ -76,7 +79,10 @@ export class Executor {
       .values({ id: this.id, hostname: hostname(), pid: process.pid })
       .onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat_at: new Date() }))
       .execute();
-    this.unlisten = await listen(this.options.pool, { [RUN_QUEUED_CHANNEL]: () => this.fill() }, (err) =>
+    this.unlisten = await listen(
+      this.options.pool,
+      { [RUN_QUEUED_CHANNEL]: () => this.fill(), [RUN_CONTROL_CHANNEL]: (runId) => void this.control(runId) },
+      (err) =>
       this.log.warn('listen connection error', { error: err.message }),
     );
     const heartbeatMs = this.options.heartbeatMs ?? Math.max(200, Math.floor(this.leaseMs / 3));
@@ -163,12 +169,27 @@ export class Executor {
     try {
       const { held } = await heartbeat(this.db, this.id, this.leaseMs);
       await this.db.updateTable('executors').set({ heartbeat_at: new Date() }).where('id', '=', this.id).execute();
-      for (const [runId, slot] of this.active) {
-        const h = held.get(runId);
-        if (h?.cancelRequested) slot.execution?.cancel();
-      }
+      this.applyControl(held);
     } catch (err) {
       this.log.error('heartbeat failed', { error: (err as Error).message });
+    }
+  }
+
+  /** A cancel or pause request for one run: react now instead of at the next heartbeat. */
+  private async control(runId: string): Promise<void> {
+    if (!this.active.has(runId)) return;
+    try {
+      this.applyControl(await readRunControl(this.db, this.id, [runId]));
+    } catch (err) {
+      this.log.warn('reading run control failed', { runId, error: (err as Error).message });
+    }
+  }
+
+  private applyControl(flags: Map<string, RunControl>): void {
+    for (const [runId, slot] of this.active) {
+      const f = flags.get(runId);
+      if (f?.cancelRequested) slot.execution?.cancel();
+      else if (f?.pauseRequested) slot.execution?.pause();
     }
   }
 
@@ -188,6 +209,16 @@ export class Executor {
   private async execute(run: Run, slot: { execution?: RunExecution }): Promise<void> {
     try {
       const ir = await loadVersionIR(this.db, run.version_id);
+      const limit = ir.settings.concurrency;
+      if (limit && (await mustWaitForConcurrency(this.db, run, limit))) {
+        await commitRunWrites(this.db, { runId: run.id, owner: this.id, token: Number(run.lease_token) }, [], {
+          status: 'queued',
+          availableInMs: CONCURRENCY_RECHECK_MS,
+          release: true,
+        });
+        setTimeout(() => this.fill(), CONCURRENCY_RECHECK_MS + 5).unref();
+        return;
+      }
       const execution = new RunExecution(
         {
           db: this.db,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { testServers } from '@apiq/db/testing';
 import { startTestEngine, type TestEngine } from '../testing/harness.ts';
-import { requestCancel, resumeWaitingRun, getRun } from '../store/runs.ts';
+import { enqueueRun, getRun, pauseRun, requestCancel, resumeRun, resumeWaitingRun } from '../store/runs.ts';
 
 const expr = (src: string) => ({ kind: 'expr', src });
 const manual = { id: 'start', type: 'core.manual_trigger' };
@@ -13,10 +13,37 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
   let upstream: Server;
   let upstreamUrl = '';
   let failuresLeft = 0;
+  // Requests to /hold stay open until the test releases them.
+  const held: { release: () => void }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let arrivals: ((n: number) => void)[] = [];
+  let arrived = 0;
+  const nextArrival = (count: number) => new Promise<number>((resolve) => (arrived >= count ? resolve(arrived) : arrivals.push((n) => n >= count && resolve(n))));
   beforeAll(async () => {
     process.env.APIQ_HTTP_ALLOW = '127.0.0.1/32';
     engine = await startTestEngine(url);
     upstream = createServer((req, res) => {
+      if (req.url === '/hold') {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          inFlight--;
+        };
+        res.on('close', finish);
+        held.push({
+          release: () => {
+            finish();
+            res.writeHead(200, { 'content-type': 'application/json' }).end('{"held":false}');
+          },
+        });
+        arrived++;
+        for (const a of arrivals) a(arrived);
+        return;
+      }
       if (req.url === '/flaky' && failuresLeft > 0) {
         failuresLeft--;
         res.writeHead(503).end('busy');
@@ -29,8 +56,69 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
     upstreamUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   });
   afterAll(async () => {
+    for (const h of held) h.release();
     await engine?.close();
     upstream?.close();
+  });
+
+  const holdFlow = (name: string, settings: Record<string, unknown> = {}) => ({
+    name,
+    settings,
+    nodes: [manual, { id: 'call', type: 'core.http_request', params: { url: `${upstreamUrl}/hold` } }, { id: 'after', type: 'core.no_op' }],
+    edges: [edge('start', 'call'), edge('call', 'after')],
+  });
+  const start = async (saved: { workflowId: string; versionId: string }) =>
+    (await enqueueRun(engine.db, { workflowId: saved.workflowId, versionId: saved.versionId, triggerKind: 'manual', triggerPayload: {} })).runId;
+
+  it('runs at most `concurrency` runs of a workflow at once', async () => {
+    const saved = await engine.save(holdFlow('one at a time', { concurrency: 1 }));
+    const base = arrived;
+    maxInFlight = inFlight;
+    const runs = [await start(saved), await start(saved), await start(saved)];
+    const finished = runs.map((id) => engine.waitFor(id));
+    for (let i = 1; i <= 3; i++) {
+      await nextArrival(base + i);
+      expect(inFlight).toBe(1);
+      held.shift()!.release();
+    }
+    expect((await Promise.all(finished)).map((e) => e?.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(maxInFlight).toBe(1);
+  });
+
+  it('cancels a running run at once, stopping the step in flight', async () => {
+    const saved = await engine.save(holdFlow('cancel running'));
+    const base = arrived;
+    const runId = await start(saved);
+    const finished = engine.waitFor(runId);
+    await nextArrival(base + 1);
+    expect((await requestCancel(engine.db, runId))?.cancel_requested).toBe(true);
+    expect((await finished)?.status).toBe('cancelled');
+    const run = await engine.db.selectFrom('step_attempts').select(['step_id', 'status']).where('run_id', '=', runId).orderBy('id').execute();
+    expect(run.map((s) => s.step_id)).not.toContain('after');
+    held.shift()!.release();
+  });
+
+  it('pauses a running run before its next step and resumes it where it stopped', async () => {
+    const saved = await engine.save(holdFlow('pause running'));
+    const base = arrived;
+    const runId = await start(saved);
+    const parked = engine.waitFor(runId, ['waiting', 'finished']);
+    await nextArrival(base + 1);
+    expect(await pauseRun(engine.db, runId)).toBe(true);
+    held.shift()!.release();
+    expect((await parked)?.kind).toBe('waiting');
+    const paused = await getRun(engine.db, runId);
+    expect(paused?.status).toBe('waiting');
+    expect(paused?.state).toMatchObject({ paused: true });
+    const finished = engine.waitFor(runId);
+    expect(await resumeRun(engine.db, runId)).toBe(true);
+    expect((await finished)?.status).toBe('succeeded');
+    const steps = await engine.db.selectFrom('step_attempts').select(['step_id', 'attempt']).where('run_id', '=', runId).orderBy('id').execute();
+    expect(steps).toEqual([
+      { step_id: 'start', attempt: 1 },
+      { step_id: 'call', attempt: 1 },
+      { step_id: 'after', attempt: 1 },
+    ]);
   });
 
   it('runs a linear chain and records every step once', async () => {

@@ -77,6 +77,13 @@ export class RunExecution {
     for (const id of Object.keys(ir.steps)) this.depth.set(id, this.loopDepth(id));
   }
 
+  /** Parks the run (status waiting, resumable with resumeRun) before its next step. */
+  pause(): void {
+    this.pauseRequested = true;
+  }
+
+  private pauseRequested = false;
+
   /** Stops the step in flight and ends the run as cancelled at the next boundary. */
   cancel(): void {
     this.cancelRequested = true;
@@ -440,6 +447,12 @@ export class RunExecution {
 
   private async checkStop(): Promise<void> {
     if (this.cancelRequested) await this.finishCancelled();
+    if (this.pauseRequested) {
+      const state: Record<string, unknown> = { ...this.state, paused: true, pausedFrom: 'running' };
+      delete state.pauseRequested;
+      await this.commit([], { status: 'waiting', availableInMs: 'never', release: true, state, event: { kind: 'waiting', status: 'waiting' } });
+      throw new Suspend('waiting');
+    }
     const limit = this.ir.settings.timeoutMs;
     if (limit && this.run.started_at && Date.now() - new Date(this.run.started_at).getTime() > limit) {
       const trigger = this.ir.steps[this.ir.trigger]!;

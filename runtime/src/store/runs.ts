@@ -5,6 +5,8 @@ import { queryPrepared } from './prepared.ts';
 
 export const RUN_QUEUED_CHANNEL = 'apiq_run_queued';
 export const RUN_EVENT_CHANNEL = 'apiq_run_event';
+/** Cancel and pause requests for running runs: the executor holding the run reacts at once. */
+export const RUN_CONTROL_CHANNEL = 'apiq_run_control';
 
 export interface EnqueueRequest {
   workflowId: string;
@@ -92,18 +94,37 @@ export async function wakeWaitingRuns(db: Kysely<Database>): Promise<number> {
   return res.rows[0]?.n ?? 0;
 }
 
+export interface RunControl {
+  cancelRequested: boolean;
+  pauseRequested: boolean;
+}
+
 export interface HeartbeatResult {
-  /** Runs whose lease we still hold, with their cancel flag. */
-  held: Map<string, { cancelRequested: boolean }>;
+  /** Runs whose lease we still hold, with their cancel and pause flags. */
+  held: Map<string, RunControl>;
 }
 
 /** Extends the leases of all runs this executor holds, in one statement. */
 export async function heartbeat(db: Kysely<Database>, owner: string, leaseMs: number): Promise<HeartbeatResult> {
-  const res = await sql<{ id: string; cancel_requested: boolean }>`
+  const res = await sql<{ id: string; cancel_requested: boolean; pause_requested: boolean | null }>`
     update runs set lease_until = now() + ${leaseMs} * interval '1 millisecond'
     where lease_owner = ${owner} and status = 'running'
-    returning id, cancel_requested`.execute(db);
-  return { held: new Map(res.rows.map((r) => [r.id, { cancelRequested: r.cancel_requested }])) };
+    returning id, cancel_requested, (state ->> 'pauseRequested')::boolean as pause_requested`.execute(db);
+  return {
+    held: new Map(res.rows.map((r) => [r.id, { cancelRequested: r.cancel_requested, pauseRequested: r.pause_requested === true }])),
+  };
+}
+
+/** The current cancel and pause flags of runs this executor holds. */
+export async function readRunControl(db: Kysely<Database>, owner: string, runIds: string[]): Promise<Map<string, RunControl>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('runs')
+    .select(['id', 'cancel_requested', sql<boolean | null>`(state ->> 'pauseRequested')::boolean`.as('pause_requested')])
+    .where('id', 'in', runIds)
+    .where('lease_owner', '=', owner)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { cancelRequested: r.cancel_requested, pauseRequested: r.pause_requested === true }]));
 }
 
 /** Asks for a run to stop. Queued and waiting runs stop at once; running ones at their next step. */
@@ -117,18 +138,30 @@ export async function requestCancel(db: Kysely<Database>, runId: string): Promis
         error = case when status in ('queued', 'waiting') then '{"kind":"cancelled","name":"Cancelled","message":"Run cancelled"}'::jsonb else error end
       where id = ${runId} and status in ('queued', 'waiting', 'running')
       returning *)
-    select c.*, pg_notify(${RUN_EVENT_CHANNEL}, json_build_object('id', c.id, 'kind', 'finished', 'status', c.status)::text)
+    select c.*,
+      case when c.status = 'running' then pg_notify(${RUN_CONTROL_CHANNEL}, c.id::text)
+           else pg_notify(${RUN_EVENT_CHANNEL}, json_build_object('id', c.id, 'kind', 'finished', 'status', c.status)::text) end
     from c`.execute(db);
   return res.rows[0];
 }
 
-/** Pauses a queued or waiting run (it keeps its place in history; resume re-queues it). */
+/**
+ * Pauses a run. A queued or waiting run is parked at once; a running run finishes the step in
+ * flight and parks before the next one. `resumeRun` continues it where it stopped.
+ */
 export async function pauseRun(db: Kysely<Database>, runId: string): Promise<boolean> {
-  const res = await sql`
-    update runs set status = 'waiting', available_at = 'infinity',
-      state = coalesce(state, '{}'::jsonb) || jsonb_build_object('paused', true, 'pausedFrom', status)
-    where id = ${runId} and status in ('queued', 'waiting')`.execute(db);
-  return Number(res.numAffectedRows ?? 0) > 0;
+  const res = await sql<{ id: string }>`
+    with p as (
+      update runs set
+        status = case when status = 'running' then status else 'waiting' end,
+        available_at = case when status = 'running' then available_at else 'infinity' end,
+        state = coalesce(state, '{}'::jsonb) || case when status = 'running'
+          then '{"pauseRequested":true}'::jsonb
+          else jsonb_build_object('paused', true, 'pausedFrom', status) end
+      where id = ${runId} and status in ('queued', 'waiting', 'running') and coalesce((state ->> 'paused')::boolean, false) = false
+      returning id, status)
+    select id, case when status = 'running' then pg_notify(${RUN_CONTROL_CHANNEL}, id::text) end from p`.execute(db);
+  return res.rows.length > 0;
 }
 
 export async function resumeRun(db: Kysely<Database>, runId: string): Promise<boolean> {
@@ -171,4 +204,16 @@ export async function getRun(db: Kysely<Database>, runId: string): Promise<Run |
 
 export async function listStepAttempts(db: Kysely<Database>, runId: string) {
   return db.selectFrom('step_attempts').selectAll().where('run_id', '=', runId).orderBy('id').execute();
+}
+
+/**
+ * Whether a just-claimed run must wait for its workflow's concurrency limit: it yields to runs
+ * of the same workflow that are running and started before it, so the oldest always proceed.
+ */
+export async function mustWaitForConcurrency(db: Kysely<Database>, run: Run, limit: number): Promise<boolean> {
+  const res = await sql<{ n: number }>`
+    select count(*)::int as n from runs
+    where workflow_id = ${run.workflow_id} and status = 'running' and id <> ${run.id}
+      and (started_at, id) < (${run.started_at}::timestamptz, ${run.id}::uuid)`.execute(db);
+  return (res.rows[0]?.n ?? 0) >= limit;
 }

@@ -5,6 +5,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '@apiq/db';
 import { listen, type Unlisten } from '../store/listen.ts';
 import { RUN_QUEUED_CHANNEL } from '../store/runs.ts';
+import { loadVersionIR } from '../store/workflows.ts';
+import { lastMissedTick } from './missed-ticks.ts';
 import { createLogger, type Log } from '../log.ts';
 
 export interface SchedulerOptions {
@@ -17,6 +19,7 @@ export interface SchedulerOptions {
 
 interface ScheduleRow {
   id: string;
+  created_at: Date;
   workflow_id: string;
   version_id: string;
   cron: string;
@@ -28,7 +31,8 @@ interface ScheduleRow {
  * Fires schedule triggers with Bree. Any number of schedulers may run (one per executor process);
  * the `schedule_ticks` primary key makes exactly one of them create the run for each tick.
  *
- * Missed ticks (APIQ was down) are skipped: a schedule resumes at its next tick after start.
+ * Ticks missed while no scheduler ran are skipped, or with `missedTicks: 'run_once'` the latest
+ * one is run once at start (the same tick row keeps that catch-up unique too).
  */
 export class Scheduler {
   private readonly bree: Bree;
@@ -78,7 +82,7 @@ export class Scheduler {
     const rows = await this.o.db
       .selectFrom('schedules as s')
       .innerJoin('workflows as w', 'w.id', 's.workflow_id')
-      .select(['s.id', 's.workflow_id', 's.version_id', 's.cron', 's.timezone', 'w.workspace_id'])
+      .select(['s.id', 's.workflow_id', 's.version_id', 's.cron', 's.timezone', 's.created_at', 'w.workspace_id'])
       .where('w.active', '=', true)
       .execute();
     const wanted = new Map(rows.map((r) => [r.id, r]));
@@ -101,16 +105,31 @@ export class Scheduler {
       } as never);
       await this.bree.start(id);
       this.jobs.set(id, row);
+      await this.catchUp(row);
     }
   }
 
+  /** With `missedTicks: 'run_once'`, one run for the latest tick missed while nothing was running. */
+  private async catchUp(row: ScheduleRow): Promise<void> {
+    const ir = await loadVersionIR(this.o.db, row.version_id);
+    if (ir.steps[ir.trigger]?.params.missedTicks !== 'run_once') return;
+    const last = await this.o.db
+      .selectFrom('schedule_ticks')
+      .select((eb) => eb.fn.max('tick_at').as('at'))
+      .where('schedule_id', '=', row.id)
+      .executeTakeFirst();
+    const since = last?.at ? new Date(last.at) : row.created_at;
+    const missed = lastMissedTick(row.cron, row.timezone, since, new Date());
+    if (missed) await this.tick(row.id, new Date(), missed);
+  }
+
   /** Records a tick and enqueues its run in one statement; a tick another instance took is a no-op. */
-  async tick(scheduleId: string, firedAt: Date): Promise<string | undefined> {
+  async tick(scheduleId: string, firedAt: Date, scheduledAt?: Date): Promise<string | undefined> {
     const job = this.jobs.get(scheduleId);
     if (!job) return undefined;
     this.ticksSeen++;
     const unit = job.cron.trim().split(/\s+/).length === 6 ? 1000 : 60_000;
-    const tickAt = new Date(Math.floor(firedAt.getTime() / unit) * unit);
+    const tickAt = new Date(Math.floor((scheduledAt ?? firedAt).getTime() / unit) * unit);
     const payload = JSON.stringify({ scheduledAt: tickAt.toISOString(), firedAt: firedAt.toISOString() });
     try {
       const res = await sql<{ id: string }>`

@@ -1,4 +1,4 @@
-import { createApiqServer, createLogger, Executor, Scheduler } from '@apiq/runtime';
+import { createApiqServer, createLogger, Executor, Maintenance, Scheduler } from '@apiq/runtime';
 import { loadCatalog, openMigratedDatabase } from '../context.ts';
 
 function onShutdown(stop: () => Promise<void>): void {
@@ -30,7 +30,7 @@ export async function webCommand(opts: { port?: string; host?: string }): Promis
 }
 
 /**
- * `apiq worker`: an executor (and a scheduler) against the configured database. Start more on
+ * `apiq worker`: an executor (with a scheduler and the retention job) against the configured database. Start more on
  * other machines with the same DATABASE_URL to add capacity.
  */
 export async function workerCommand(opts: { concurrency?: string; threads?: string }): Promise<void> {
@@ -47,10 +47,13 @@ export async function workerCommand(opts: { concurrency?: string; threads?: stri
     ...(process.env.APIQ_LEASE_MS ? { leaseMs: Number(process.env.APIQ_LEASE_MS) } : {}),
   });
   const scheduler = new Scheduler({ db: opened.db, pool: opened.pool, log });
+  const maintenance = new Maintenance({ db: opened.db, log });
   await executor.start();
   await scheduler.start();
+  maintenance.start();
   process.send?.({ type: 'ready', executor: executor.id });
   onShutdown(async () => {
+    await maintenance.stop();
     await scheduler.stop();
     await executor.stop();
     await opened.close();
