@@ -52,6 +52,14 @@ export async function enqueueRun(db: Kysely<Database>, req: EnqueueRequest, pool
   return { runId: existing.id, created: false };
 }
 
+/**
+ * Claims and lease renewals commit without waiting for the WAL flush. This is safe: an executor
+ * only acts on a claim through later writes, which are flushed (and a flush covers every earlier
+ * commit), and all its writes are fenced by owner and token. If the database crashes before such
+ * a flush, the claim is simply gone and the run is claimed again.
+ */
+const NO_FLUSH = sql`select set_config('synchronous_commit', 'off', true) is not null as ok`;
+
 export interface ClaimOptions {
   owner: string;
   leaseMs: number;
@@ -61,11 +69,13 @@ export interface ClaimOptions {
 /** Claims queued runs whose time has come. Every claim bumps the fencing token. */
 export async function claimQueuedRuns(db: Kysely<Database>, o: ClaimOptions, pool?: pg.Pool): Promise<Run[]> {
   const query = sql<Run>`
+    with relaxed as (${NO_FLUSH})
     update runs set status = 'running', lease_owner = ${o.owner}, lease_until = now() + ${o.leaseMs} * interval '1 millisecond',
       lease_token = lease_token + 1, started_at = coalesce(started_at, now())
     where id in (
       select id from runs where status = 'queued' and available_at <= now()
       order by available_at, created_at limit ${o.limit} for update skip locked)
+      and (select ok from relaxed)
     returning *`;
   return pool ? queryPrepared(pool, db, query) : (await query.execute(db)).rows;
 }
@@ -76,11 +86,13 @@ export async function claimQueuedRuns(db: Kysely<Database>, o: ClaimOptions, poo
  */
 export async function claimExpiredRuns(db: Kysely<Database>, o: ClaimOptions): Promise<Run[]> {
   const res = await sql<Run>`
+    with relaxed as (${NO_FLUSH})
     update runs set lease_owner = ${o.owner}, lease_until = now() + ${o.leaseMs} * interval '1 millisecond',
       lease_token = lease_token + 1, recoveries = recoveries + 1
     where id in (
       select id from runs where status = 'running' and lease_until < now()
       order by lease_until limit ${o.limit} for update skip locked)
+      and (select ok from relaxed)
     returning *`.execute(db);
   return res.rows;
 }
@@ -107,8 +119,9 @@ export interface HeartbeatResult {
 /** Extends the leases of all runs this executor holds, in one statement. */
 export async function heartbeat(db: Kysely<Database>, owner: string, leaseMs: number): Promise<HeartbeatResult> {
   const res = await sql<{ id: string; cancel_requested: boolean; pause_requested: boolean | null }>`
+    with relaxed as (${NO_FLUSH})
     update runs set lease_until = now() + ${leaseMs} * interval '1 millisecond'
-    where lease_owner = ${owner} and status = 'running'
+    where lease_owner = ${owner} and status = 'running' and (select ok from relaxed)
     returning id, cancel_requested, (state ->> 'pauseRequested')::boolean as pause_requested`.execute(db);
   return {
     held: new Map(res.rows.map((r) => [r.id, { cancelRequested: r.cancel_requested, pauseRequested: r.pause_requested === true }])),
