@@ -238,6 +238,31 @@ describe('core.http_request against a local server', () => {
     expect(await failure(pending)).toBe(reason);
   });
 
+  it('turns an open circuit into a rate limit that waits until the half-open trial', async () => {
+    const upstream = await server((_req, res) => void res.writeHead(503).end('down for maintenance'));
+    let now = 5_000_000;
+    const fetch = createSafeFetch({
+      allow: ['127.0.0.1/32'],
+      circuitBreaker: { failureThreshold: 2, cooldownMs: 20_000 },
+      clock: () => now,
+    });
+    cleanups.push(() => fetch.close());
+    for (let i = 0; i < 2; i++) {
+      expect(await failure(run({ url: `${upstream.origin}/orders?api_key=secret` }, { fetch }))).toBeInstanceOf(
+        RetryableError,
+      );
+    }
+    now += 5_000;
+    const open = await failure(run({ url: `${upstream.origin}/orders?api_key=secret` }, { fetch }));
+    expect(open).toBeInstanceOf(RateLimitedError);
+    expect((open as RateLimitedError).retryAfterMs).toBe(15_000);
+    expect(open.message).toBe(
+      `GET ${upstream.origin}/orders: circuit open for 127.0.0.1:${upstream.port} after 2 consecutive failures; next try in 15 s`,
+    );
+    expect(open.message).not.toContain('secret');
+    expect(upstream.requests).toHaveLength(2);
+  });
+
   it('retries a refused connection', async () => {
     const gone = await startLocalServer(echo);
     await gone.close();

@@ -1,5 +1,13 @@
 import { SAFE_FETCH_ERROR_CODES } from '@apiq/http';
-import { defineNode, errorForStatus, FatalError, NodeError, RetryableError, type Json } from '@apiq/sdk';
+import {
+  defineNode,
+  errorForStatus,
+  FatalError,
+  NodeError,
+  RateLimitedError,
+  RetryableError,
+  type Json,
+} from '@apiq/sdk';
 import { buildRequest, describeTarget } from './build-request.ts';
 import { httpRequestParams } from './params.ts';
 import { headersToObject, readBody, snippet } from './read-response.ts';
@@ -90,6 +98,13 @@ function nodeFailure(
   if (err instanceof NodeError) return err;
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   const message = err instanceof Error ? err.message : String(err);
+  if (code === SAFE_FETCH_ERROR_CODES.circuitOpen) {
+    // The host's circuit is open: wait until it lets a trial request through.
+    const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs;
+    return new RateLimitedError(`${where.target}: ${message}`, typeof retryAfterMs === 'number' ? retryAfterMs : 1000, {
+      cause: err,
+    });
+  }
   if (where.timeout?.aborted || code === SAFE_FETCH_ERROR_CODES.timeout) {
     const ms = where.timeoutMs ?? (err as { timeoutMs?: number }).timeoutMs;
     return new RetryableError(`${where.target} timed out${ms === undefined ? '' : ` after ${ms} ms`}`, { cause: err });

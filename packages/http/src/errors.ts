@@ -14,6 +14,7 @@ export const SAFE_FETCH_ERROR_CODES = {
   tooManyRedirects: 'APIQ_HTTP_TOO_MANY_REDIRECTS',
   redirectRefused: 'APIQ_HTTP_REDIRECT_REFUSED',
   badResponse: 'APIQ_HTTP_BAD_RESPONSE',
+  circuitOpen: 'APIQ_CIRCUIT_OPEN',
 } as const;
 
 export type SafeFetchErrorCode = (typeof SAFE_FETCH_ERROR_CODES)[keyof typeof SAFE_FETCH_ERROR_CODES];
@@ -96,5 +97,38 @@ export class ResponseTooLargeError extends SafeFetchError {
     );
     this.name = 'ResponseTooLargeError';
     this.limitBytes = limitBytes;
+  }
+}
+
+/**
+ * The host's circuit is open: it failed `failures` times in a row, so calls to it fail fast,
+ * without a socket, until `retryAfterMs` from now, when one trial call is let through.
+ */
+export class CircuitOpenError extends SafeFetchError {
+  declare readonly code: 'APIQ_CIRCUIT_OPEN';
+  /** `host:port`, e.g. `api.example.com:443`. */
+  readonly host: string;
+  /** Consecutive failures that opened (or kept open) the circuit. */
+  readonly failures: number;
+  /** Milliseconds until a call to this host will be let through again. */
+  readonly retryAfterMs: number;
+  constructor(details: {
+    host: string;
+    failures: number;
+    retryAfterMs: number;
+    trialInFlight?: boolean;
+    url?: string;
+  }) {
+    const retryAfterMs = Math.max(0, Math.ceil(details.retryAfterMs));
+    const state = details.trialInFlight ? 'half-open, a trial request is in flight,' : 'open';
+    super(
+      SAFE_FETCH_ERROR_CODES.circuitOpen,
+      `circuit ${state} for ${details.host} after ${details.failures} consecutive failures; next try in ${Math.ceil(retryAfterMs / 1000)} s`,
+      details.url === undefined ? undefined : { url: details.url },
+    );
+    this.name = 'CircuitOpenError';
+    this.host = details.host;
+    this.failures = details.failures;
+    this.retryAfterMs = retryAfterMs;
   }
 }

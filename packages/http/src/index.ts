@@ -11,6 +11,7 @@ export {
   BlockedAddressError,
   HttpTimeoutError,
   ResponseTooLargeError,
+  CircuitOpenError,
   SAFE_FETCH_ERROR_CODES,
 } from './errors.ts';
 export type { SafeFetchErrorCode } from './errors.ts';
@@ -25,6 +26,21 @@ export {
   EMPTY_ALLOW_LIST,
 } from './allow-list.ts';
 export type { AllowList } from './allow-list.ts';
+export {
+  createCircuitBreaker,
+  breakerKey,
+  BREAKER_ENV_VAR,
+  DEFAULT_FAILURE_THRESHOLD,
+  DEFAULT_FAILURE_WINDOW_MS,
+  DEFAULT_COOLDOWN_MS,
+} from './circuit-breaker.ts';
+export type {
+  CircuitBreaker,
+  CircuitBreakerOptions,
+  CircuitSnapshot,
+  CircuitState,
+  BreakerPermit,
+} from './circuit-breaker.ts';
 export { systemResolver } from './check-destination.ts';
 export type { HostResolver, ResolvedAddress } from './check-destination.ts';
 export type { JsonBody } from './request-body.ts';

@@ -1,8 +1,15 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BlockedAddressError, HttpTimeoutError, ResponseTooLargeError, SafeFetchError } from './errors.ts';
+import {
+  BlockedAddressError,
+  CircuitOpenError,
+  HttpTimeoutError,
+  ResponseTooLargeError,
+  SafeFetchError,
+} from './errors.ts';
 import { createSafeFetch, type SafeFetch } from './safe-fetch.ts';
 import { startLocalServer, type LocalHandler, type LocalServer } from './testing/local-server.ts';
+import { watchOutboundSockets } from './testing/outbound-sockets.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -376,5 +383,163 @@ describe('createSafeFetch: limits', () => {
     const err = await rejection(pending);
     expect(err.message).toBe('step cancelled');
     expect(err).not.toBeInstanceOf(SafeFetchError);
+  });
+});
+
+describe('createSafeFetch: circuit breaker', () => {
+  const fakeClock = () => {
+    let now = 1_000_000;
+    return { now: () => now, advance: (ms: number) => void (now += ms) };
+  };
+  /** 503 for the first `failures` requests, then 200; a new connection per request. */
+  const failingThenOk = (failures: number): LocalHandler => {
+    let served = 0;
+    return (_req, res) => {
+      served += 1;
+      res.setHeader('connection', 'close');
+      res.writeHead(served <= failures ? 503 : 200, { 'content-type': 'text/plain' });
+      res.end(served <= failures ? 'busy' : 'ok');
+    };
+  };
+  const watchSockets = () => {
+    const sockets = watchOutboundSockets();
+    cleanups.push(() => sockets.stop());
+    return sockets;
+  };
+
+  it('opens after consecutive 5xx, fails fast without a socket, then closes after a good trial', async () => {
+    const upstream = await server(failingThenOk(4));
+    const clock = fakeClock();
+    const fetch = client({
+      allow: ['127.0.0.1/32'],
+      circuitBreaker: { failureThreshold: 3, cooldownMs: 10_000 },
+      clock: clock.now,
+    });
+    const host = `127.0.0.1:${upstream.port}`;
+
+    for (let i = 0; i < 3; i++) expect((await fetch(`${upstream.origin}/items`)).status).toBe(503);
+    expect(fetch.breaker.state(host)).toMatchObject({ state: 'open', failures: 3, openedAt: clock.now() });
+
+    clock.advance(1_500);
+    const sockets = watchSockets();
+    const refused = await rejection(fetch(`${upstream.origin}/items?page=2`));
+    expect(refused).toBeInstanceOf(CircuitOpenError);
+    expect(refused).toMatchObject({ code: 'APIQ_CIRCUIT_OPEN', host, failures: 3, retryAfterMs: 8_500 });
+    expect(refused.message).toBe(`circuit open for ${host} after 3 consecutive failures; next try in 9 s`);
+    expect(sockets.created).toBe(0);
+    expect(upstream.requests).toHaveLength(3);
+    expect(upstream.connections).toBe(3);
+
+    // Half-open: one trial goes through; it still fails, so the circuit opens for another cooldown.
+    clock.advance(8_500);
+    expect(fetch.breaker.snapshot()).toEqual([
+      { host, state: 'half_open', failures: 3, openedAt: clock.now() - 10_000, nextTryAt: clock.now() },
+    ]);
+    expect((await fetch(`${upstream.origin}/items`)).status).toBe(503);
+    expect(sockets.created).toBe(1);
+    expect(fetch.breaker.state(host)).toMatchObject({ state: 'open', failures: 4, openedAt: clock.now() });
+    await expect(fetch(`${upstream.origin}/items`)).rejects.toThrow(CircuitOpenError);
+    expect(sockets.created).toBe(1);
+
+    clock.advance(10_000);
+    const recovered = await fetch(`${upstream.origin}/items`);
+    expect(recovered.status).toBe(200);
+    expect(await recovered.text()).toBe('ok');
+    expect(fetch.breaker.state(host)).toMatchObject({ state: 'closed', failures: 0 });
+    expect(fetch.breaker.snapshot()).toEqual([]);
+    expect((await fetch(`${upstream.origin}/items`)).status).toBe(200);
+    expect(upstream.requests).toHaveLength(6);
+  });
+
+  it('counts refused connections and timeouts, and never tries to connect while open', async () => {
+    const closed = await startLocalServer(json);
+    await closed.close();
+    const fetch = client({ allow: ['127.0.0.1/32'], circuitBreaker: { failureThreshold: 2 } });
+    for (let i = 0; i < 2; i++)
+      expect(await rejection(fetch(`${closed.origin}/`))).toMatchObject({ code: 'APIQ_HTTP_CONNECTION_FAILED' });
+    const sockets = watchSockets();
+    expect(await rejection(fetch(`${closed.origin}/`))).toBeInstanceOf(CircuitOpenError);
+    expect(sockets.attempts).toEqual([]);
+
+    const silent = await server(() => {});
+    for (let i = 0; i < 2; i++) {
+      expect(await rejection(fetch(`${silent.origin}/`, { timeoutMs: 100 }))).toBeInstanceOf(HttpTimeoutError);
+    }
+    expect(await rejection(fetch(`${silent.origin}/`))).toBeInstanceOf(CircuitOpenError);
+    expect(silent.requests).toHaveLength(2);
+    expect(fetch.breaker.snapshot().map(({ host, state }) => [host, state])).toEqual(
+      [
+        [`127.0.0.1:${closed.port}`, 'open'],
+        [`127.0.0.1:${silent.port}`, 'open'],
+      ].sort(),
+    );
+  });
+
+  it('does not count 4xx, 429, blocked addresses or the caller’s own aborts', async () => {
+    const upstream = await server((req, res) => {
+      res.writeHead(req.url === '/limited' ? 429 : 404, { 'retry-after': '1' }).end();
+    });
+    const fetch = client({ allow: ['127.0.0.1/32'], circuitBreaker: { failureThreshold: 2 } });
+    for (let i = 0; i < 3; i++) {
+      expect((await fetch(`${upstream.origin}/missing`)).status).toBe(404);
+      expect((await fetch(`${upstream.origin}/limited`)).status).toBe(429);
+    }
+    const aborted = AbortSignal.abort(new Error('step cancelled'));
+    for (let i = 0; i < 3; i++)
+      expect((await rejection(fetch(`${upstream.origin}/`, { signal: aborted }))).message).toBe('step cancelled');
+    expect(fetch.breaker.snapshot()).toEqual([]);
+    expect(upstream.requests).toHaveLength(6);
+
+    const strict = client({ allow: [], circuitBreaker: { failureThreshold: 2 } });
+    for (let i = 0; i < 3; i++)
+      expect(await rejection(strict(`${upstream.origin}/`))).toBeInstanceOf(BlockedAddressError);
+    expect(strict.breaker.snapshot()).toEqual([]);
+  });
+
+  it('judges each redirect hop by its own host', async () => {
+    const broken = await server(failingThenOk(Infinity));
+    const front = await server((_req, res) => void res.writeHead(302, { location: `${broken.origin}/target` }).end());
+    const fetch = client({ allow: ['127.0.0.1/32'], circuitBreaker: { failureThreshold: 2 } });
+    for (let i = 0; i < 2; i++) expect((await fetch(`${front.origin}/start`)).status).toBe(503);
+    const err = await rejection(fetch(`${front.origin}/start`));
+    expect(err).toMatchObject({
+      code: 'APIQ_CIRCUIT_OPEN',
+      host: `127.0.0.1:${broken.port}`,
+      url: `${broken.origin}/target`,
+    });
+    expect(fetch.breaker.snapshot().map(({ host }) => host)).toEqual([`127.0.0.1:${broken.port}`]);
+    expect(front.requests).toHaveLength(3);
+    expect(broken.requests).toHaveLength(2);
+  });
+
+  it('is off with circuitBreaker: false or APIQ_HTTP_BREAKER=off, and on by default after 5 failures', async () => {
+    const upstream = await server(failingThenOk(Infinity));
+    const optedOut = client({ allow: ['127.0.0.1/32'], circuitBreaker: false });
+    const previous = process.env.APIQ_HTTP_BREAKER;
+    process.env.APIQ_HTTP_BREAKER = 'off';
+    let switchedOff: SafeFetch;
+    try {
+      switchedOff = client({ allow: ['127.0.0.1/32'], circuitBreaker: { failureThreshold: 1 } });
+    } finally {
+      if (previous === undefined) delete process.env.APIQ_HTTP_BREAKER;
+      else process.env.APIQ_HTTP_BREAKER = previous;
+    }
+    const byDefault = client();
+    for (let i = 0; i < 6; i++) {
+      expect((await optedOut(`${upstream.origin}/`)).status).toBe(503);
+      expect((await switchedOff(`${upstream.origin}/`)).status).toBe(503);
+    }
+    expect([optedOut.breaker.enabled, switchedOff.breaker.enabled, byDefault.breaker.enabled]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect(optedOut.breaker.snapshot()).toEqual([]);
+
+    for (let i = 0; i < 5; i++) expect((await byDefault(`${upstream.origin}/`)).status).toBe(503);
+    const err = await rejection(byDefault(`${upstream.origin}/`));
+    expect(err).toBeInstanceOf(CircuitOpenError);
+    expect(err.message).toMatch(/after 5 consecutive failures; next try in 30 s$/);
+    expect(upstream.requests).toHaveLength(17);
   });
 });

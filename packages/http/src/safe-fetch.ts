@@ -9,6 +9,16 @@ import {
   type Destination,
   type HostResolver,
 } from './check-destination.ts';
+import {
+  breakerDisabledByEnv,
+  breakerKey,
+  createCircuitBreaker,
+  disabledCircuitBreaker,
+  isFailureStatus,
+  type BreakerPermit,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+} from './circuit-breaker.ts';
 import { HttpTimeoutError, SAFE_FETCH_ERROR_CODES, SafeFetchError } from './errors.ts';
 import { encodeBody, type SafeBody } from './request-body.ts';
 import { toWebResponse } from './response-body.ts';
@@ -33,6 +43,14 @@ export interface SafeFetchOptions {
   userAgent?: string;
   /** Keep-alive sockets per origin. Default 256. */
   maxSockets?: number;
+  /**
+   * Per-host (`host:port`) circuit breaker; on by default (5 failures within 60 s open a
+   * host's circuit for 30 s). `false` turns it off; `APIQ_HTTP_BREAKER=off` turns it off
+   * whatever this says.
+   */
+  circuitBreaker?: false | Omit<CircuitBreakerOptions, 'clock'>;
+  /** Current time in ms, for the circuit breaker. Default `Date.now`; tests pass a fake clock. */
+  clock?: () => number;
 }
 
 /** fetch's RequestInit, plus per-call limits and plain-object (JSON) bodies. */
@@ -43,8 +61,14 @@ export type SafeRequestInit = Omit<RequestInit, 'body'> & {
   maxRedirects?: number;
 };
 
-/** A fetch-compatible function; `close()` drops its idle keep-alive sockets. */
-export type SafeFetch = ((input: string | URL, init?: SafeRequestInit) => Promise<Response>) & { close(): void };
+/**
+ * A fetch-compatible function; `close()` drops its idle keep-alive sockets; `breaker`
+ * reports the per-host circuits (`breaker.snapshot()`, `breaker.state('host:port')`).
+ */
+export type SafeFetch = ((input: string | URL, init?: SafeRequestInit) => Promise<Response>) & {
+  close(): void;
+  readonly breaker: Pick<CircuitBreaker, 'enabled' | 'state' | 'snapshot'>;
+};
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -79,6 +103,10 @@ const RETRY_ON_STALE_SOCKET = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'
  * await fetch('http://169.254.169.254/');                // throws BlockedAddressError
  *
  * const local = createSafeFetch({ allow: ['127.0.0.1/32'] }); // tests reaching their own server
+ *
+ * // After 5 connection errors, timeouts or 5xx from one host:port within 60 s, calls to it
+ * // throw CircuitOpenError for 30 s without opening a socket.
+ * fetch.breaker.snapshot(); // → [{ host: 'api.example.com:443', state: 'open', failures: 5, ... }]
  */
 export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
   const allow: AllowList = options.allow === undefined ? allowListFromEnv() : parseAllowList(options.allow);
@@ -97,6 +125,10 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
     maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
     userAgent: options.userAgent ?? 'apiq',
   };
+  const breaker =
+    options.circuitBreaker === false || breakerDisabledByEnv()
+      ? disabledCircuitBreaker()
+      : createCircuitBreaker({ ...options.circuitBreaker, ...(options.clock ? { clock: options.clock } : {}) });
 
   const safeFetch = async (input: string | URL, init: SafeRequestInit = {}): Promise<Response> => {
     const timeoutMs = init.timeoutMs ?? defaults.timeoutMs;
@@ -138,18 +170,28 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
 
       for (let hop = 0; ; hop++) {
         checkUrl(url);
-        const destination = await abortable(checkDestination(url, { allow, resolve, redirectedFrom }), signal);
-        const res = await send({
-          url,
-          method,
-          headers,
-          body,
-          destination,
-          signal,
-          connectTimeoutMs: defaults.connectTimeoutMs,
-          agents,
-        });
+        const permit = breaker.acquire(breakerKey(url), safeUrl(url));
+        let res: http.IncomingMessage;
+        try {
+          const destination = await abortable(checkDestination(url, { allow, resolve, redirectedFrom }), signal);
+          res = await send({
+            url,
+            method,
+            headers,
+            body,
+            destination,
+            signal,
+            connectTimeoutMs: defaults.connectTimeoutMs,
+            agents,
+          });
+        } catch (err) {
+          reportFailure(permit, err);
+          throw err;
+        }
         const status = res.statusCode ?? 0;
+        // Judged on the response head: the host answered, well or badly.
+        if (isFailureStatus(status)) permit.failure();
+        else permit.success();
         const location = res.headers.location;
         if (REDIRECT_STATUSES.has(status) && location !== undefined && redirectMode !== 'manual') {
           res.resume();
@@ -208,7 +250,23 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
       agents['http:'].destroy();
       agents['https:'].destroy();
     },
+    breaker: { enabled: breaker.enabled, state: breaker.state, snapshot: breaker.snapshot },
   });
+}
+
+/**
+ * Connection failures and timeouts count against the host. A refused address, a DNS
+ * failure or the caller's own abort say nothing about the host's health.
+ */
+function reportFailure(permit: BreakerPermit, err: unknown): void {
+  const { code, name } = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; name?: unknown };
+  if (
+    code === SAFE_FETCH_ERROR_CODES.connectionFailed ||
+    code === SAFE_FETCH_ERROR_CODES.timeout ||
+    name === 'TimeoutError'
+  )
+    permit.failure();
+  else permit.release();
 }
 
 interface SendOptions {
