@@ -13,7 +13,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'runtime/src/**/*.test.ts', 'nodes/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'templates/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'runtime/src/**/*.test.ts',
+            'nodes/*/src/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'templates/**/*.test.ts',
+          ],
         },
       },
       {

@@ -16,8 +16,22 @@ describe('saving an invalid workflow', () => {
   });
 
   const counts = async () => ({
-    workflows: Number((await engine.db.selectFrom('workflows').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
-    versions: Number((await engine.db.selectFrom('workflow_versions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+    workflows: Number(
+      (
+        await engine.db
+          .selectFrom('workflows')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+    versions: Number(
+      (
+        await engine.db
+          .selectFrom('workflow_versions')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
   });
   const issuesOf = async (graph: unknown) => {
     const before = await counts();

@@ -45,7 +45,11 @@ describe('kill -9 of an executor mid-run', () => {
       nodes: [
         { id: 'start', type: 'core.manual_trigger' },
         { id: 'prep', type: 'core.set', params: { fields: { prepared: true } } },
-        { id: 'charge', type: 'core.http_request', params: { method: 'POST', url: `${upstream.origin}/charge`, body: { amount: 42 }, sendIdempotencyKey: true } },
+        {
+          id: 'charge',
+          type: 'core.http_request',
+          params: { method: 'POST', url: `${upstream.origin}/charge`, body: { amount: 42 }, sendIdempotencyKey: true },
+        },
         { id: 'done', type: 'core.set', params: { fields: { done: true } } },
       ],
       edges: [
@@ -54,7 +58,12 @@ describe('kill -9 of an executor mid-run', () => {
         { source: 'charge', target: 'done' },
       ],
     });
-    const { runId } = await enqueueRun(engine.db, { workflowId: saved.workflowId, versionId: saved.versionId, triggerKind: 'manual', triggerPayload: { order: 1 } });
+    const { runId } = await enqueueRun(engine.db, {
+      workflowId: saved.workflowId,
+      versionId: saved.versionId,
+      triggerKind: 'manual',
+      triggerPayload: { order: 1 },
+    });
     await firstArrival;
     const owner = (await getRun(engine.db, runId))?.lease_owner ?? '';
     const victim = executors.find((e) => owner.includes(`:${e.pid}:`));
@@ -68,7 +77,12 @@ describe('kill -9 of an executor mid-run', () => {
     expect(finished.status).toBe('succeeded');
     expect(finished.lease_owner).toBeNull();
 
-    const steps = await engine.db.selectFrom('step_attempts').selectAll().where('run_id', '=', runId).orderBy('id').execute();
+    const steps = await engine.db
+      .selectFrom('step_attempts')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('id')
+      .execute();
     const attempts = (id: string) => steps.filter((s) => s.step_id === id).map((s) => [s.attempt, s.status]);
     expect(attempts('start')).toEqual([[1, 'succeeded']]);
     expect(attempts('prep')).toEqual([[1, 'succeeded']]);

@@ -34,7 +34,12 @@ describe('a step that kills its executor three times', () => {
       ],
       edges: [{ source: 'start', target: 'poison' }],
     });
-    const { runId } = await enqueueRun(engine.db, { workflowId: saved.workflowId, versionId: saved.versionId, triggerKind: 'manual', triggerPayload: {} });
+    const { runId } = await enqueueRun(engine.db, {
+      workflowId: saved.workflowId,
+      versionId: saved.versionId,
+      triggerKind: 'manual',
+      triggerPayload: {},
+    });
     for (let death = 1; death <= 3; death++) {
       const arrived = new Promise<void>((r) => (onRequest = r));
       const executor = startExecutorProcess(engine.url, { APIQ_HTTP_ALLOW: '127.0.0.1/32' });
@@ -53,10 +58,20 @@ describe('a step that kills its executor three times', () => {
     }, 'the run to be dead-lettered');
     expect(run.status).toBe('dead');
     expect(upstream.requests).toHaveLength(3);
-    const letter = await engine.db.selectFrom('dead_letters').selectAll().where('run_id', '=', runId).executeTakeFirstOrThrow();
+    const letter = await engine.db
+      .selectFrom('dead_letters')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .executeTakeFirstOrThrow();
     expect(letter.step_id).toBe('poison');
     expect(letter.reason).toMatch(/executor died 3 times while running step "poison"/);
-    const attempts = await engine.db.selectFrom('step_attempts').select(['attempt', 'status']).where('run_id', '=', runId).where('step_id', '=', 'poison').orderBy('attempt').execute();
+    const attempts = await engine.db
+      .selectFrom('step_attempts')
+      .select(['attempt', 'status'])
+      .where('run_id', '=', runId)
+      .where('step_id', '=', 'poison')
+      .orderBy('attempt')
+      .execute();
     expect(attempts.map((a) => a.status)).toEqual(['interrupted', 'interrupted', 'interrupted']);
   });
 });

@@ -41,7 +41,12 @@ describe('two executors and 1,000 queued runs', () => {
     for (let batch = 0; batch < 10; batch++) {
       await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          enqueueRun(engine.db, { workflowId: saved.workflowId, versionId: saved.versionId, triggerKind: 'manual', triggerPayload: { n: batch * 100 + i } }),
+          enqueueRun(engine.db, {
+            workflowId: saved.workflowId,
+            versionId: saved.versionId,
+            triggerKind: 'manual',
+            triggerPayload: { n: batch * 100 + i },
+          }),
         ),
       );
     }
@@ -50,9 +55,15 @@ describe('two executors and 1,000 queued runs', () => {
 
     const counts = await waitUntil(
       async () => {
-        const rows = await engine.db.selectFrom('runs').select(['status', sql<number>`count(*)::int`.as('n')]).groupBy('status').execute();
+        const rows = await engine.db
+          .selectFrom('runs')
+          .select(['status', sql<number>`count(*)::int`.as('n')])
+          .groupBy('status')
+          .execute();
         const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]));
-        return (byStatus.succeeded ?? 0) + (byStatus.failed ?? 0) + (byStatus.dead ?? 0) === 1000 ? byStatus : undefined;
+        return (byStatus.succeeded ?? 0) + (byStatus.failed ?? 0) + (byStatus.dead ?? 0) === 1000
+          ? byStatus
+          : undefined;
       },
       'all 1,000 runs to finish',
       120_000,
@@ -65,9 +76,14 @@ describe('two executors and 1,000 queued runs', () => {
         group by run_id, step_id, iteration having count(*) > 1) d`.execute(engine.db);
     expect(doubles.rows[0]?.n).toBe(0);
     const perRun = await sql<{ steps: number; runs: number }>`
-      select steps, count(*)::int as runs from (select run_id, count(*)::int as steps from step_attempts group by run_id) s group by steps`.execute(engine.db);
+      select steps, count(*)::int as runs from (select run_id, count(*)::int as steps from step_attempts group by run_id) s group by steps`.execute(
+      engine.db,
+    );
     expect(perRun.rows).toEqual([{ steps: 5, runs: 1000 }]);
-    const outputs = await sql<{ size: string; n: number }>`select output->>'size' as size, count(*)::int as n from runs group by 1 order by 1`.execute(engine.db);
+    const outputs = await sql<{
+      size: string;
+      n: number;
+    }>`select output->>'size' as size, count(*)::int as n from runs group by 1 order by 1`.execute(engine.db);
     expect(outputs.rows).toEqual([
       { size: 'big', n: 500 },
       { size: 'small', n: 500 },

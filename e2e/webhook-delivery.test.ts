@@ -23,7 +23,11 @@ describe('webhook delivery', () => {
         name: 'echo',
         nodes: [
           { id: 'hook', type: 'core.webhook_trigger', params: { path: 'echo', respond: 'respond_node' } },
-          { id: 'reply', type: 'core.respond_webhook', params: { status: 201, body: { kind: 'expr', src: '{ "got": $trigger.body }' } } },
+          {
+            id: 'reply',
+            type: 'core.respond_webhook',
+            params: { status: 201, body: { kind: 'expr', src: '{ "got": $trigger.body }' } },
+          },
         ],
         edges: [{ source: 'hook', target: 'reply' }],
       },
@@ -32,7 +36,13 @@ describe('webhook delivery', () => {
     await engine.save(
       {
         name: 'queued',
-        nodes: [{ id: 'hook', type: 'core.webhook_trigger', params: { path: 'orders/new', respond: 'immediately', maxBodyBytes: 1024 } }],
+        nodes: [
+          {
+            id: 'hook',
+            type: 'core.webhook_trigger',
+            params: { path: 'orders/new', respond: 'immediately', maxBodyBytes: 1024 },
+          },
+        ],
         edges: [],
       },
       { activate: true },
@@ -40,7 +50,13 @@ describe('webhook delivery', () => {
     await engine.save(
       {
         name: 'signed',
-        nodes: [{ id: 'hook', type: 'core.webhook_trigger', params: { path: 'signed', respond: 'last_node', signature: { secret } } }],
+        nodes: [
+          {
+            id: 'hook',
+            type: 'core.webhook_trigger',
+            params: { path: 'signed', respond: 'last_node', signature: { secret } },
+          },
+        ],
         edges: [],
       },
       { activate: true },
@@ -53,15 +69,37 @@ describe('webhook delivery', () => {
   });
 
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(`${base}/webhook/${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  const runCount = async () => Number((await engine.db.selectFrom('runs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    fetch(`${base}/webhook/${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  const runCount = async () =>
+    Number(
+      (
+        await engine.db
+          .selectFrom('runs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('answers with the Respond step only after its records are committed', async () => {
     const res = await post('echo', '{"a":1,"b":[1,2,3]}');
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ got: { a: 1, b: [1, 2, 3] } });
-    const run = await engine.db.selectFrom('runs').selectAll().where('response', 'is not', null).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
-    const steps = await engine.db.selectFrom('step_attempts').select(['step_id', 'status']).where('run_id', '=', run.id).orderBy('id').execute();
+    const run = await engine.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('response', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    const steps = await engine.db
+      .selectFrom('step_attempts')
+      .select(['step_id', 'status'])
+      .where('run_id', '=', run.id)
+      .orderBy('id')
+      .execute();
     expect(steps).toEqual([
       { step_id: 'hook', status: 'succeeded' },
       { step_id: 'reply', status: 'succeeded' },
@@ -105,9 +143,13 @@ describe('webhook delivery', () => {
     expect(good.status).toBe(200);
     expect(await good.json()).toMatchObject({ method: 'POST', body: { event: 'paid' } });
     const before = await runCount();
-    const tampered = await post('signed', '{"event":"refunded"}', { 'x-apiq-signature': signWebhookBody(secret, body) });
+    const tampered = await post('signed', '{"event":"refunded"}', {
+      'x-apiq-signature': signWebhookBody(secret, body),
+    });
     expect(tampered.status).toBe(401);
-    const old = await post('signed', body, { 'x-apiq-signature': signWebhookBody(secret, body, Math.floor(Date.now() / 1000) - 600) });
+    const old = await post('signed', body, {
+      'x-apiq-signature': signWebhookBody(secret, body, Math.floor(Date.now() / 1000) - 600),
+    });
     expect(old.status).toBe(401);
     expect(((await old.json()) as { reason: string }).reason).toBe('expired');
     const missing = await post('signed', body);

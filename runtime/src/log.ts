@@ -13,7 +13,9 @@ export function createLogger(context: Record<string, unknown> = {}, level: Level
   const min = LEVELS[level];
   const write = (lvl: Exclude<Level, 'silent'>) => (message: string, data?: Record<string, unknown>) => {
     if (LEVELS[lvl] < min) return;
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: message, ...context, ...data }) + '\n');
+    process.stderr.write(
+      JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: message, ...context, ...data }) + '\n',
+    );
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

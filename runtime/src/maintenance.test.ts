@@ -26,7 +26,11 @@ describe.each(testServers())('maintenance on $name', ({ url }) => {
     const [ra, rb] = await Promise.all([a.runIfDue(), b.runIfDue()]);
     expect([ra, rb].filter(Boolean)).toHaveLength(1);
     expect((ra ?? rb)?.runs).toBe(3);
-    const left = await engine.db.selectFrom('runs').select('finished_at').where('workflow_id', '=', saved.workflowId).execute();
+    const left = await engine.db
+      .selectFrom('runs')
+      .select('finished_at')
+      .where('workflow_id', '=', saved.workflowId)
+      .execute();
     expect(left).toHaveLength(2);
     expect(await a.runIfDue()).toBeUndefined();
   });

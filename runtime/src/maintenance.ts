@@ -26,7 +26,9 @@ export class Maintenance {
 
   start(): void {
     const tick = () => {
-      this.running = this.runIfDue().catch((err: Error) => this.log.error('maintenance failed', { error: err.message }));
+      this.running = this.runIfDue().catch((err: Error) =>
+        this.log.error('maintenance failed', { error: err.message }),
+      );
     };
     this.timer = setInterval(tick, Math.min(this.everyMs, 60_000));
     this.timer.unref();

@@ -39,7 +39,11 @@ describe('the apiq command', () => {
     name: 'greet',
     nodes: [
       { id: 'start', type: 'core.manual_trigger' },
-      { id: 'greet', type: 'core.set', params: { fields: { greeting: { kind: 'expr', src: '"Hello, " & $trigger.name' } }, mode: 'replace' } },
+      {
+        id: 'greet',
+        type: 'core.set',
+        params: { fields: { greeting: { kind: 'expr', src: '"Hello, " & $trigger.name' } }, mode: 'replace' },
+      },
     ],
     edges: [{ source: 'start', target: 'greet' }],
   };
@@ -62,7 +66,11 @@ describe('the apiq command', () => {
   });
 
   it('lists every problem of a bad workflow with exit code 1', async () => {
-    const bad = { ...flow, nodes: [...flow.nodes, { id: 'lost', type: 'core.no_op' }], edges: [...flow.edges, { source: 'greet', target: 'nowhere' }] };
+    const bad = {
+      ...flow,
+      nodes: [...flow.nodes, { id: 'lost', type: 'core.no_op' }],
+      edges: [...flow.edges, { source: 'greet', target: 'nowhere' }],
+    };
     const r = await apiq('validate', await file('bad.json', bad));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/edges\[1\]\.target: .*nowhere/);
@@ -95,7 +103,11 @@ describe('the apiq command', () => {
     expect(run.status).toBe('succeeded');
     expect(run.output).toEqual({ greeting: 'Hello, Bo' });
     expect(run.steps).toHaveLength(2);
-    const failing = { name: 'fails', nodes: [flow.nodes[0], { id: 'stop', type: 'core.stop_error', params: { message: 'not today' } }], edges: [{ source: 'start', target: 'stop' }] };
+    const failing = {
+      name: 'fails',
+      nodes: [flow.nodes[0], { id: 'stop', type: 'core.stop_error', params: { message: 'not today' } }],
+      edges: [{ source: 'start', target: 'stop' }],
+    };
     const bad = await apiq('run', await file('fails.json', failing));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/✗ stop\s+failed\s.*not today/);
@@ -122,11 +134,16 @@ describe('the apiq command', () => {
   });
 
   it('refuses an import with an invalid workflow and imports nothing', async () => {
-    const r = await apiq('import', await file('bad-bundle.json', { workflows: [{ graph: flow }, { graph: { name: 'x', nodes: [] } }] }));
+    const r = await apiq(
+      'import',
+      await file('bad-bundle.json', { workflows: [{ graph: flow }, { graph: { name: 'x', nodes: [] } }] }),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/nothing imported/);
     const exported = await apiq('export');
-    const names = (JSON.parse(exported.stdout) as { workflows: { graph: { name: string } }[] }).workflows.map((w) => w.graph.name);
+    const names = (JSON.parse(exported.stdout) as { workflows: { graph: { name: string } }[] }).workflows.map(
+      (w) => w.graph.name,
+    );
     expect(names).not.toContain('x');
   });
 

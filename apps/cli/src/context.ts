@@ -10,7 +10,10 @@ export function dataDir(): string {
 
 /** Opens the configured database (DATABASE_URL, or the embedded one under the data dir) and migrates it. */
 export async function openMigratedDatabase(): Promise<OpenedDatabase> {
-  const opened = await openDatabase({ ...(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : {}), dataDir: dataDir() });
+  const opened = await openDatabase({
+    ...(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : {}),
+    dataDir: dataDir(),
+  });
   await migrateToLatest(opened.db);
   return opened;
 }
@@ -20,7 +23,11 @@ let catalog: Promise<DiscoveredCatalog> | undefined;
 /** The installed node types; broken plugins are reported on stderr and skipped. */
 export function loadCatalog(report = true): Promise<DiscoveredCatalog> {
   catalog ??= discoverNodes(findProjectRoot()).then((c) => {
-    if (report) for (const p of c.problems) process.stderr.write(`warning: node package ${p.packageName}${p.nodeId ? ` (${p.nodeId})` : ''}: ${p.message}\n`);
+    if (report)
+      for (const p of c.problems)
+        process.stderr.write(
+          `warning: node package ${p.packageName}${p.nodeId ? ` (${p.nodeId})` : ''}: ${p.message}\n`,
+        );
     return c;
   });
   return catalog;

@@ -14,9 +14,24 @@ export async function main(argv: string[]): Promise<void> {
   const exitWith = (code: number) => {
     process.exitCode = code;
   };
-  program.command('start').description('start APIQ (embedded PostgreSQL, web server and executors)').option('-p, --port <port>', 'HTTP port (default 3000 or $PORT)').option('--workers <n>', 'executor processes (default 1)').action(startCommand);
-  program.command('web').description('run only the web server (webhooks, health, editor)').option('-p, --port <port>').option('--host <host>').action(webCommand);
-  program.command('worker').description('run an executor against the configured database (add capacity)').option('--concurrency <n>', 'runs at once').option('--threads <n>', 'worker threads for node code').action(workerCommand);
+  program
+    .command('start')
+    .description('start APIQ (embedded PostgreSQL, web server and executors)')
+    .option('-p, --port <port>', 'HTTP port (default 3000 or $PORT)')
+    .option('--workers <n>', 'executor processes (default 1)')
+    .action(startCommand);
+  program
+    .command('web')
+    .description('run only the web server (webhooks, health, editor)')
+    .option('-p, --port <port>')
+    .option('--host <host>')
+    .action(webCommand);
+  program
+    .command('worker')
+    .description('run an executor against the configured database (add capacity)')
+    .option('--concurrency <n>', 'runs at once')
+    .option('--threads <n>', 'worker threads for node code')
+    .action(workerCommand);
   program
     .command('run <file>')
     .description('run a workflow file once and print every step')
@@ -24,14 +39,29 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the run as JSON')
     .option('--timeout <ms>', 'how long to wait for the run')
     .action(async (file, opts) => exitWith(await runCommand(file, opts)));
-  program.command('validate <file>').description('check a workflow file').option('--json', 'print the result as JSON').action(async (file, opts) => exitWith(await validateCommand(file, opts)));
-  program.command('export').description('export workflows as JSON').option('-w, --workflow <name-or-id>').option('-o, --out <file>').action(async (opts) => exitWith(await exportCommand(opts)));
-  program.command('import <file>').description('import workflows from an export or a workflow file').option('--activate', 'activate the imported workflows').action(async (file, opts) => exitWith(await importCommand(file, opts)));
+  program
+    .command('validate <file>')
+    .description('check a workflow file')
+    .option('--json', 'print the result as JSON')
+    .action(async (file, opts) => exitWith(await validateCommand(file, opts)));
+  program
+    .command('export')
+    .description('export workflows as JSON')
+    .option('-w, --workflow <name-or-id>')
+    .option('-o, --out <file>')
+    .action(async (opts) => exitWith(await exportCommand(opts)));
+  program
+    .command('import <file>')
+    .description('import workflows from an export or a workflow file')
+    .option('--activate', 'activate the imported workflows')
+    .action(async (file, opts) => exitWith(await importCommand(file, opts)));
   program
     .command('bench')
     .description('benchmark webhook workflows (prints figures)')
     .option('--json', 'print only JSON rows')
     .option('--duration <s>', 'seconds per load step', '10')
+    .option('--workloads <ids>', 'only these workloads, comma-separated (w1,w2,w2-set,w3)')
+    .option('--concurrency <list>', 'only these concurrencies, comma-separated (default 1,10,50)')
     .action(async (opts) => {
       const { benchCommand } = await import('./commands/bench.ts');
       exitWith(await benchCommand(opts));

@@ -1,7 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkDefinition, createStaticCatalog, type CatalogEntry, type NodeCatalog, type NodeDefinition } from '@apiq/sdk';
+import {
+  checkDefinition,
+  createStaticCatalog,
+  type CatalogEntry,
+  type NodeCatalog,
+  type NodeDefinition,
+} from '@apiq/sdk';
 
 /** A package or definition that could not be loaded; the rest of the catalog still loads. */
 export interface CatalogProblem {
@@ -46,7 +52,11 @@ export async function discoverNodes(root: string): Promise<DiscoveredCatalog> {
       const key = `${entry.def.id}@${entry.def.version}`;
       const owner = seen.get(key);
       if (owner) {
-        problems.push({ packageName, nodeId: entry.def.id, message: `${key} is already defined by ${owner}; this copy is ignored` });
+        problems.push({
+          packageName,
+          nodeId: entry.def.id,
+          message: `${key} is already defined by ${owner}; this copy is ignored`,
+        });
         continue;
       }
       seen.set(key, packageName);
@@ -56,11 +66,17 @@ export async function discoverNodes(root: string): Promise<DiscoveredCatalog> {
   return Object.assign(createStaticCatalog(entries), { problems, packages: [...dirs.keys()].sort() });
 }
 
-async function loadPackage(packageName: string, dir: string): Promise<{ entries: CatalogEntry[]; problems: CatalogProblem[] }> {
+async function loadPackage(
+  packageName: string,
+  dir: string,
+): Promise<{ entries: CatalogEntry[]; problems: CatalogProblem[] }> {
   const pkg = await readPackageJson(dir);
   const modules = pkg?.apiq?.nodes;
   if (!Array.isArray(modules) || modules.some((m) => typeof m !== 'string')) {
-    return { entries: [], problems: [{ packageName, message: 'package.json "apiq.nodes" must be a list of module paths' }] };
+    return {
+      entries: [],
+      problems: [{ packageName, message: 'package.json "apiq.nodes" must be a list of module paths' }],
+    };
   }
   const entries: CatalogEntry[] = [];
   const problems: CatalogProblem[] = [];

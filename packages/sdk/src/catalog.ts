@@ -33,7 +33,11 @@ export function createStaticCatalog(entries: Array<NodeDefinition | CatalogEntry
   return {
     get: (type, version) => byKey.get(`${type}@${version}`)?.def,
     entry: (type, version) => byKey.get(`${type}@${version}`),
-    versions: (type) => all.filter((e) => e.def.id === type).map((e) => e.def.version).sort((a, b) => a - b),
+    versions: (type) =>
+      all
+        .filter((e) => e.def.id === type)
+        .map((e) => e.def.version)
+        .sort((a, b) => a - b),
     list: () => all,
   };
 }

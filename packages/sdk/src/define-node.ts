@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import type { CredentialRequirement, NodeCategory, NodeContext, NodeDefinition, NodeResult, PollResult, TriggerKind } from './types.ts';
+import type {
+  CredentialRequirement,
+  NodeCategory,
+  NodeContext,
+  NodeDefinition,
+  NodeResult,
+  PollResult,
+  TriggerKind,
+} from './types.ts';
 
 export const NODE_ID_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const PORT_PATTERN = /^[a-z][a-z0-9_]*$/;
@@ -25,7 +33,10 @@ export interface NodeSpec<S extends z.ZodType> {
 }
 
 export class NodeDefinitionError extends Error {
-  constructor(readonly nodeId: string, readonly problems: string[]) {
+  constructor(
+    readonly nodeId: string,
+    readonly problems: string[],
+  ) {
     super(`Node definition "${nodeId}" is invalid: ${problems.join('; ')}`);
     this.name = 'NodeDefinitionError';
   }
@@ -72,13 +83,18 @@ export function checkDefinition(def: Partial<NodeDefinition>): string[] {
   if (typeof def.id !== 'string' || !NODE_ID_PATTERN.test(def.id)) {
     problems.push(`id must look like "namespace.snake_case" (got ${JSON.stringify(def.id)})`);
   }
-  if (!Number.isInteger(def.version) || (def.version as number) < 1) problems.push('version must be a positive integer');
+  if (!Number.isInteger(def.version) || (def.version as number) < 1)
+    problems.push('version must be a positive integer');
   if (typeof def.title !== 'string' || def.title.trim() === '') problems.push('title is required');
   if (typeof def.description !== 'string' || def.description.trim() === '') problems.push('description is required');
-  if (!CATEGORIES.includes(def.category as NodeCategory)) problems.push(`category must be one of ${CATEGORIES.join(', ')}`);
+  if (!CATEGORIES.includes(def.category as NodeCategory))
+    problems.push(`category must be one of ${CATEGORIES.join(', ')}`);
   if (!(def.params instanceof z.ZodType)) problems.push('params must be a zod schema');
   if (typeof def.run !== 'function') problems.push('run must be a function');
-  for (const [label, ports] of [['inputs', def.inputs], ['outputs', def.outputs]] as const) {
+  for (const [label, ports] of [
+    ['inputs', def.inputs],
+    ['outputs', def.outputs],
+  ] as const) {
     if (!Array.isArray(ports)) {
       problems.push(`${label} must be an array of port names`);
       continue;
@@ -88,7 +104,8 @@ export function checkDefinition(def: Partial<NodeDefinition>): string[] {
     if (new Set(ports).size !== ports.length) problems.push(`${label} has duplicate port names`);
   }
   if (def.trigger && Array.isArray(def.inputs) && def.inputs.length > 0) problems.push('trigger nodes have no inputs');
-  if (def.trigger === 'polling' && typeof def.poll !== 'function') problems.push('polling triggers need a poll function');
+  if (def.trigger === 'polling' && typeof def.poll !== 'function')
+    problems.push('polling triggers need a poll function');
   return problems;
 }
 

@@ -58,10 +58,21 @@ export interface SerializedError {
  */
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof RateLimitedError) {
-    return { kind: err.kind, name: err.name, message: err.message, retryAfterMs: err.retryAfterMs, details: err.details };
+    return {
+      kind: err.kind,
+      name: err.name,
+      message: err.message,
+      retryAfterMs: err.retryAfterMs,
+      details: err.details,
+    };
   }
   if (err instanceof NodeError) {
-    return { kind: err.kind, name: err.name, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) };
+    return {
+      kind: err.kind,
+      name: err.name,
+      message: err.message,
+      ...(err.details === undefined ? {} : { details: err.details }),
+    };
   }
   if (isSerializedError(err)) return err;
   if (err instanceof Error) {

@@ -1,4 +1,11 @@
-export { defineNode, checkDefinition, paramsJsonSchema, nodeKey, NodeDefinitionError, NODE_ID_PATTERN } from './define-node.ts';
+export {
+  defineNode,
+  checkDefinition,
+  paramsJsonSchema,
+  nodeKey,
+  NodeDefinitionError,
+  NODE_ID_PATTERN,
+} from './define-node.ts';
 export type { NodeSpec } from './define-node.ts';
 export {
   NodeError,

@@ -25,12 +25,18 @@ export function dedupeItems<T>(
     fresh.push(item);
   }
   const all = [...prior.seen, ...fresh.map(keyOf)];
-  return { fresh, state: { ...(prior.cursor === undefined ? {} : { cursor: prior.cursor }), seen: all.slice(-memory) } };
+  return {
+    fresh,
+    state: { ...(prior.cursor === undefined ? {} : { cursor: prior.cursor }), seen: all.slice(-memory) },
+  };
 }
 
 function readState(value: Json | undefined): DedupeState {
   if (value && typeof value === 'object' && !Array.isArray(value) && Array.isArray(value.seen)) {
-    return { ...(value.cursor === undefined ? {} : { cursor: value.cursor }), seen: value.seen.filter((s): s is string => typeof s === 'string') };
+    return {
+      ...(value.cursor === undefined ? {} : { cursor: value.cursor }),
+      seen: value.seen.filter((s): s is string => typeof s === 'string'),
+    };
   }
   return { seen: [] };
 }

@@ -75,9 +75,7 @@ export interface RespondInstruction {
 }
 
 /** Tells the engine to suspend the run until a time, or until the resume URL is called. */
-export type WaitInstruction =
-  | { until: string }
-  | { webhook: true; timeoutAt?: string };
+export type WaitInstruction = { until: string } | { webhook: true; timeoutAt?: string };
 
 /**
  * What `run` returns. Most nodes return `{ output }`, which travels on the `main` port.

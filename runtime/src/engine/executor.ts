@@ -4,7 +4,17 @@ import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { NodeCatalog } from '@apiq/sdk';
 import type { Database, Run } from '@apiq/db';
-import { claimExpiredRuns, claimQueuedRuns, heartbeat, mustWaitForConcurrency, readRunControl, RUN_CONTROL_CHANNEL, RUN_QUEUED_CHANNEL, wakeWaitingRuns, type RunControl } from '../store/runs.ts';
+import {
+  claimExpiredRuns,
+  claimQueuedRuns,
+  heartbeat,
+  mustWaitForConcurrency,
+  readRunControl,
+  RUN_CONTROL_CHANNEL,
+  RUN_QUEUED_CHANNEL,
+  wakeWaitingRuns,
+  type RunControl,
+} from '../store/runs.ts';
 import { loadVersionIR } from '../store/workflows.ts';
 import { listen, type Unlisten } from '../store/listen.ts';
 import { createInvoker, type Invoker } from './invoker.ts';
@@ -61,7 +71,9 @@ export class Executor {
     this.concurrency = options.concurrency ?? 64;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.ownsInvoker = !options.invoker;
-    this.invoker = options.invoker ?? createInvoker({ catalog: options.catalog, ...(options.threads ? { threads: options.threads } : {}) });
+    this.invoker =
+      options.invoker ??
+      createInvoker({ catalog: options.catalog, ...(options.threads ? { threads: options.threads } : {}) });
     this.log = options.log ?? createLogger({ component: 'executor' });
   }
 
@@ -82,8 +94,7 @@ export class Executor {
     this.unlisten = await listen(
       this.options.pool,
       { [RUN_QUEUED_CHANNEL]: () => this.fill(), [RUN_CONTROL_CHANNEL]: (runId) => void this.control(runId) },
-      (err) =>
-      this.log.warn('listen connection error', { error: err.message }),
+      (err) => this.log.warn('listen connection error', { error: err.message }),
     );
     const heartbeatMs = this.options.heartbeatMs ?? Math.max(200, Math.floor(this.leaseMs / 3));
     const pollMs = this.options.pollMs ?? 1000;
@@ -113,7 +124,11 @@ export class Executor {
         .execute()
         .catch(() => {});
     }
-    await this.db.deleteFrom('executors').where('id', '=', this.id).execute().catch(() => {});
+    await this.db
+      .deleteFrom('executors')
+      .where('id', '=', this.id)
+      .execute()
+      .catch(() => {});
     if (this.ownsInvoker) await this.invoker.close();
     this.log.info('executor stopped', { executor: this.id });
   }
@@ -135,7 +150,11 @@ export class Executor {
             this.missedWakeup = true;
             break;
           }
-          const runs = await claimQueuedRuns(this.db, { owner: this.id, leaseMs: this.leaseMs, limit: Math.min(free, 32) }, this.options.pool);
+          const runs = await claimQueuedRuns(
+            this.db,
+            { owner: this.id, leaseMs: this.leaseMs, limit: Math.min(free, 32) },
+            this.options.pool,
+          );
           for (const run of runs) this.launch(run);
           if (runs.length > 0 && runs.length === Math.min(free, 32)) this.fillAgain = true;
         } while (this.fillAgain && !this.stopping);
@@ -153,7 +172,11 @@ export class Executor {
       await wakeWaitingRuns(this.db);
       const free = this.concurrency - this.active.size;
       if (free > 0) {
-        const expired = await claimExpiredRuns(this.db, { owner: this.id, leaseMs: this.leaseMs, limit: Math.min(free, 8) });
+        const expired = await claimExpiredRuns(this.db, {
+          owner: this.id,
+          leaseMs: this.leaseMs,
+          limit: Math.min(free, 8),
+        });
         for (const run of expired) {
           this.log.warn('taking over a run whose executor stopped', { runId: run.id, recoveries: run.recoveries });
           this.launch(run);

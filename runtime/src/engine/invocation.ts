@@ -34,12 +34,21 @@ export async function invokeDefinition(
 ): Promise<InvocationResult> {
   const logs: LogEntry[] = [];
   const push = (level: LogEntry['level']) => (message: string, data?: Json) => {
-    if (logs.length < MAX_LOGS) logs.push({ level, message: String(message).slice(0, 4000), ...(data === undefined ? {} : { data }), at: new Date().toISOString() });
+    if (logs.length < MAX_LOGS)
+      logs.push({
+        level,
+        message: String(message).slice(0, 4000),
+        ...(data === undefined ? {} : { data }),
+        at: new Date().toISOString(),
+      });
   };
   let state = inv.state;
   let stateChanged = false;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new NodeError('timeout', `step timed out after ${inv.timeoutMs} ms`)), inv.timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new NodeError('timeout', `step timed out after ${inv.timeoutMs} ms`)),
+    inv.timeoutMs,
+  );
   const onOuterAbort = () => controller.abort(outerSignal?.reason);
   outerSignal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
@@ -85,9 +94,11 @@ function checkResult(def: NodeDefinition, result: unknown): asserts result is No
   }
   if ('ports' in result) {
     const ports = (result as { ports: unknown }).ports;
-    if (typeof ports !== 'object' || ports === null) throw new NodeError('fatal', `node ${def.id} returned ports that are not an object`);
+    if (typeof ports !== 'object' || ports === null)
+      throw new NodeError('fatal', `node ${def.id} returned ports that are not an object`);
     const unknown = Object.keys(ports).filter((p) => !def.outputs.includes(p));
-    if (unknown.length) throw new NodeError('fatal', `node ${def.id} fired unknown output port(s): ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new NodeError('fatal', `node ${def.id} fired unknown output port(s): ${unknown.join(', ')}`);
   }
 }
 

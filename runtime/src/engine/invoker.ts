@@ -63,7 +63,11 @@ export function createInvoker(options: InvokerOptions): Invoker {
         return {
           ok: false,
           logs: [],
-          error: { kind: 'fatal', name: 'UnknownNodeType', message: `node type ${inv.type}@${inv.version} is not installed on this executor` },
+          error: {
+            kind: 'fatal',
+            name: 'UnknownNodeType',
+            message: `node type ${inv.type}@${inv.version} is not installed on this executor`,
+          },
         };
       }
       if (INLINE_NODE_TYPES.has(inv.type) || !entry.source) return invokeDefinition(entry.def, inv, fetch, signal);

@@ -17,11 +17,13 @@ function load(module: string, exportName: string): Promise<NodeDefinition> {
   const key = `${module}#${exportName}`;
   let def = definitions.get(key);
   if (!def) {
-    def = import(module.startsWith('file:') ? module : pathToFileURL(module).href).then((m: Record<string, unknown>) => {
-      const d = m[exportName];
-      if (!d) throw new Error(`module ${module} has no export ${exportName}`);
-      return d as NodeDefinition;
-    });
+    def = import(module.startsWith('file:') ? module : pathToFileURL(module).href).then(
+      (m: Record<string, unknown>) => {
+        const d = m[exportName];
+        if (!d) throw new Error(`module ${module} has no export ${exportName}`);
+        return d as NodeDefinition;
+      },
+    );
     definitions.set(key, def);
   }
   return def;

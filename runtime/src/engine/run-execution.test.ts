@@ -6,7 +6,12 @@ import { enqueueRun, getRun, pauseRun, requestCancel, resumeRun, resumeWaitingRu
 
 const expr = (src: string) => ({ kind: 'expr', src });
 const manual = { id: 'start', type: 'core.manual_trigger' };
-const edge = (source: string, target: string, sourcePort = 'main', targetPort = 'main') => ({ source, target, sourcePort, targetPort });
+const edge = (source: string, target: string, sourcePort = 'main', targetPort = 'main') => ({
+  source,
+  target,
+  sourcePort,
+  targetPort,
+});
 
 describe.each(testServers())('run execution on $name', ({ url }) => {
   let engine: TestEngine;
@@ -17,9 +22,12 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
   const held: { release: () => void }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  let arrivals: ((n: number) => void)[] = [];
+  const arrivals: ((n: number) => void)[] = [];
   let arrived = 0;
-  const nextArrival = (count: number) => new Promise<number>((resolve) => (arrived >= count ? resolve(arrived) : arrivals.push((n) => n >= count && resolve(n))));
+  const nextArrival = (count: number) =>
+    new Promise<number>((resolve) =>
+      arrived >= count ? resolve(arrived) : arrivals.push((n) => n >= count && resolve(n)),
+    );
   beforeAll(async () => {
     process.env.APIQ_HTTP_ALLOW = '127.0.0.1/32';
     engine = await startTestEngine(url);
@@ -64,11 +72,22 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
   const holdFlow = (name: string, settings: Record<string, unknown> = {}) => ({
     name,
     settings,
-    nodes: [manual, { id: 'call', type: 'core.http_request', params: { url: `${upstreamUrl}/hold` } }, { id: 'after', type: 'core.no_op' }],
+    nodes: [
+      manual,
+      { id: 'call', type: 'core.http_request', params: { url: `${upstreamUrl}/hold` } },
+      { id: 'after', type: 'core.no_op' },
+    ],
     edges: [edge('start', 'call'), edge('call', 'after')],
   });
   const start = async (saved: { workflowId: string; versionId: string }) =>
-    (await enqueueRun(engine.db, { workflowId: saved.workflowId, versionId: saved.versionId, triggerKind: 'manual', triggerPayload: {} })).runId;
+    (
+      await enqueueRun(engine.db, {
+        workflowId: saved.workflowId,
+        versionId: saved.versionId,
+        triggerKind: 'manual',
+        triggerPayload: {},
+      })
+    ).runId;
 
   it('runs at most `concurrency` runs of a workflow at once', async () => {
     const saved = await engine.save(holdFlow('one at a time', { concurrency: 1 }));
@@ -93,7 +112,12 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
     await nextArrival(base + 1);
     expect((await requestCancel(engine.db, runId))?.cancel_requested).toBe(true);
     expect((await finished)?.status).toBe('cancelled');
-    const run = await engine.db.selectFrom('step_attempts').select(['step_id', 'status']).where('run_id', '=', runId).orderBy('id').execute();
+    const run = await engine.db
+      .selectFrom('step_attempts')
+      .select(['step_id', 'status'])
+      .where('run_id', '=', runId)
+      .orderBy('id')
+      .execute();
     expect(run.map((s) => s.step_id)).not.toContain('after');
     held.shift()!.release();
   });
@@ -113,7 +137,12 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
     const finished = engine.waitFor(runId);
     expect(await resumeRun(engine.db, runId)).toBe(true);
     expect((await finished)?.status).toBe('succeeded');
-    const steps = await engine.db.selectFrom('step_attempts').select(['step_id', 'attempt']).where('run_id', '=', runId).orderBy('id').execute();
+    const steps = await engine.db
+      .selectFrom('step_attempts')
+      .select(['step_id', 'attempt'])
+      .where('run_id', '=', runId)
+      .orderBy('id')
+      .execute();
     expect(steps).toEqual([
       { step_id: 'start', attempt: 1 },
       { step_id: 'call', attempt: 1 },
@@ -125,7 +154,11 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
     const run = await engine.run(
       {
         name: 'linear',
-        nodes: [manual, { id: 'set', type: 'core.set', params: { fields: { doubled: expr('$trigger.n * 2') } } }, { id: 'noop', type: 'core.no_op' }],
+        nodes: [
+          manual,
+          { id: 'set', type: 'core.set', params: { fields: { doubled: expr('$trigger.n * 2') } } },
+          { id: 'noop', type: 'core.no_op' },
+        ],
         edges: [edge('start', 'set'), edge('set', 'noop')],
       },
       { n: 21 },
@@ -179,7 +212,11 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
       { n: 2, sq: 4 },
       { n: 3, sq: 9 },
     ]);
-    expect(Object.keys(run.byStep).filter((k) => k.startsWith('square['))).toEqual(['square[0]', 'square[1]', 'square[2]']);
+    expect(Object.keys(run.byStep).filter((k) => k.startsWith('square['))).toEqual([
+      'square[0]',
+      'square[1]',
+      'square[2]',
+    ]);
   });
 
   it('retries a failing HTTP step with backoff and records each attempt', async () => {
@@ -188,7 +225,12 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
       name: 'retry',
       nodes: [
         manual,
-        { id: 'call', type: 'core.http_request', params: { url: `${upstreamUrl}/flaky` }, policy: { retry: { maxAttempts: 3, backoffMs: 20, maxBackoffMs: 50 } } },
+        {
+          id: 'call',
+          type: 'core.http_request',
+          params: { url: `${upstreamUrl}/flaky` },
+          policy: { retry: { maxAttempts: 3, backoffMs: 20, maxBackoffMs: 50 } },
+        },
       ],
       edges: [edge('start', 'call')],
     });
@@ -217,7 +259,11 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
       nodes: [
         manual,
         { id: 'stop', type: 'core.stop_error', params: { message: 'boom' } },
-        { id: 'handler', type: 'core.set', params: { fields: { handled: expr('$input.error.message') }, mode: 'replace' } },
+        {
+          id: 'handler',
+          type: 'core.set',
+          params: { fields: { handled: expr('$input.error.message') }, mode: 'replace' },
+        },
       ],
       edges: [edge('start', 'stop'), edge('stop', 'handler', 'error')],
     });
@@ -228,7 +274,11 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
   it('parks a run on a webhook wait and resumes it with the posted payload', async () => {
     const saved = await engine.save({
       name: 'approval',
-      nodes: [manual, { id: 'wait', type: 'core.wait', params: { mode: 'webhook' } }, { id: 'after', type: 'core.no_op' }],
+      nodes: [
+        manual,
+        { id: 'wait', type: 'core.wait', params: { mode: 'webhook' } },
+        { id: 'after', type: 'core.no_op' },
+      ],
       edges: [edge('start', 'wait'), edge('wait', 'after')],
     });
     const parked = await engine.run(saved, { order: 7 });
@@ -244,11 +294,18 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
   });
 
   it('waits for a duration and then continues', async () => {
-    const run = await engine.run({
-      name: 'sleepy',
-      nodes: [manual, { id: 'wait', type: 'core.wait', params: { mode: 'duration', durationMs: 200 } }, { id: 'after', type: 'core.no_op' }],
-      edges: [edge('start', 'wait'), edge('wait', 'after')],
-    }, { x: 1 });
+    const run = await engine.run(
+      {
+        name: 'sleepy',
+        nodes: [
+          manual,
+          { id: 'wait', type: 'core.wait', params: { mode: 'duration', durationMs: 200 } },
+          { id: 'after', type: 'core.no_op' },
+        ],
+        edges: [edge('start', 'wait'), edge('wait', 'after')],
+      },
+      { x: 1 },
+    );
     expect(run.status).toBe('waiting');
     const event = await engine.waitFor(run.runId, ['finished'], 10_000);
     expect(event?.status).toBe('succeeded');
@@ -291,7 +348,11 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
       edges: [edge('start', 'stop')],
     });
     expect(run.status).toBe('failed');
-    const child = await engine.db.selectFrom('runs').selectAll().where('parent_run_id', '=', run.runId).executeTakeFirst();
+    const child = await engine.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('parent_run_id', '=', run.runId)
+      .executeTakeFirst();
     expect(child?.workflow_id).toBe(handler.workflowId);
     expect(child?.trigger_payload).toMatchObject({ error: { message: 'nope' }, run: { id: run.runId } });
   });
@@ -299,7 +360,9 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
   it('refuses writes from an executor whose lease was taken over (fencing)', async () => {
     const { commitRunWrites, LeaseLostError } = await import('./step-writer.ts');
     const run = await engine.run({ name: 'fence', nodes: [manual], edges: [] });
-    await expect(commitRunWrites(engine.db, { runId: run.runId, owner: 'someone-else', token: 1 }, [], { status: 'failed' })).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(
+      commitRunWrites(engine.db, { runId: run.runId, owner: 'someone-else', token: 1 }, [], { status: 'failed' }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     expect((await getRun(engine.db, run.runId))?.status).toBe('succeeded');
   });
 });

@@ -119,11 +119,23 @@ export class RunExecution {
       const k = key(r.step_id, r.iteration);
       if (r.status === 'running') {
         // The executor that started this attempt died: the attempt is over, a new one follows.
-        interrupted.push(this.row(this.ir.steps[r.step_id], r.iteration, r.attempt, 'interrupted', null, null, {
-          kind: 'retryable',
-          name: 'Interrupted',
-          message: 'the executor running this step stopped before it finished; the step was run again',
-        }, new Date(), new Date()));
+        interrupted.push(
+          this.row(
+            this.ir.steps[r.step_id],
+            r.iteration,
+            r.attempt,
+            'interrupted',
+            null,
+            null,
+            {
+              kind: 'retryable',
+              name: 'Interrupted',
+              message: 'the executor running this step stopped before it finished; the step was run again',
+            },
+            new Date(),
+            new Date(),
+          ),
+        );
       }
       this.records.set(k, {
         status: r.status === 'running' ? 'interrupted' : r.status,
@@ -143,7 +155,8 @@ export class RunExecution {
       const step = this.ir.steps[stepId]!;
       const rec = this.records.get(key(stepId, iteration));
       if (rec && (rec.status === 'succeeded' || rec.status === 'skipped')) {
-        if (step.construct === 'for_each' && rec.status === 'succeeded') await this.runLoop(step, rec.output, iteration, frames);
+        if (step.construct === 'for_each' && rec.status === 'succeeded')
+          await this.runLoop(step, rec.output, iteration, frames);
         if (rec.status === 'succeeded') this.lastOutput = rec.output;
         continue;
       }
@@ -162,7 +175,12 @@ export class RunExecution {
     }
   }
 
-  private async runStep(step: IRStep, iteration: string, frames: LoopFrame[], previous: StepRecord | undefined): Promise<void> {
+  private async runStep(
+    step: IRStep,
+    iteration: string,
+    frames: LoopFrame[],
+    previous: StepRecord | undefined,
+  ): Promise<void> {
     const startedAt = new Date();
     const gathered = this.gatherInputs(step, iteration, frames);
     if (!gathered) {
@@ -275,14 +293,30 @@ export class RunExecution {
     const delay = nextRetryDelay(step.policy.retry, attempt, error);
     if (delay !== undefined && !this.cancelRequested) {
       this.record(step, iteration, attempt, 'failed', input, [], error, null, startedAt, logs);
-      await this.commit([], { status: 'queued', availableInMs: delay, release: true, state: { ...this.state, retrying: step.id } });
+      await this.commit([], {
+        status: 'queued',
+        availableInMs: delay,
+        release: true,
+        state: { ...this.state, retrying: step.id },
+      });
       this.deps.onRequeued?.(delay);
       throw new Suspend('requeued');
     }
     const hasErrorPort = (step.outputs.error?.length ?? 0) > 0;
     if (step.policy.continueOnError || hasErrorPort) {
       const output = { error: error as unknown as Json, input };
-      this.record(step, iteration, attempt, 'failed', input, [hasErrorPort ? 'error' : 'main'], error, output, startedAt, logs);
+      this.record(
+        step,
+        iteration,
+        attempt,
+        'failed',
+        input,
+        [hasErrorPort ? 'error' : 'main'],
+        error,
+        output,
+        startedAt,
+        logs,
+      );
       if (step.sideEffects || this.cautious) await this.commit([]);
       return;
     }
@@ -314,7 +348,13 @@ export class RunExecution {
     throw new Suspend('waiting');
   }
 
-  private async finishWait(step: IRStep, iteration: string, previous: StepRecord, input: Json, startedAt: Date): Promise<void> {
+  private async finishWait(
+    step: IRStep,
+    iteration: string,
+    previous: StepRecord,
+    input: Json,
+    startedAt: Date,
+  ): Promise<void> {
     const resumed = 'resumePayload' in this.state;
     const isWebhookWait = this.state.resumeToken !== undefined || resumed;
     if (isWebhookWait && !resumed) {
@@ -360,18 +400,40 @@ export class RunExecution {
     const runError = { ...error, stepId: step.id, nodeType: step.type };
     await this.compensate();
     await this.deps.db.transaction().execute(async (tx) => {
-      await this.commit([], { status: 'failed', error: runError, finished: true, release: true, event: { kind: 'finished', status: 'failed' } }, tx);
+      await this.commit(
+        [],
+        {
+          status: 'failed',
+          error: runError,
+          finished: true,
+          release: true,
+          event: { kind: 'finished', status: 'failed' },
+        },
+        tx,
+      );
       await this.startErrorWorkflow(tx, runError);
     });
     throw new Suspend('failed');
   }
 
-  private async finishCancelled(step?: IRStep, iteration?: string, attempt?: number, input?: Json, startedAt?: Date): Promise<never> {
+  private async finishCancelled(
+    step?: IRStep,
+    iteration?: string,
+    attempt?: number,
+    input?: Json,
+    startedAt?: Date,
+  ): Promise<never> {
     const error: SerializedError = { kind: 'cancelled', name: 'Cancelled', message: 'Run cancelled' };
     if (step && iteration !== undefined && attempt !== undefined && startedAt) {
       this.record(step, iteration, attempt, 'failed', input ?? null, [], error, null, startedAt);
     }
-    await this.commit([], { status: 'cancelled', error, finished: true, release: true, event: { kind: 'finished', status: 'cancelled' } });
+    await this.commit([], {
+      status: 'cancelled',
+      error,
+      finished: true,
+      release: true,
+      event: { kind: 'finished', status: 'cancelled' },
+    });
     throw new Suspend('cancelled');
   }
 
@@ -386,7 +448,9 @@ export class RunExecution {
     const where = last ? `step "${last.step_id}" (${last.node_type})` : 'an unrecorded step';
     const reason = `The executor died ${this.run.recoveries} times while running ${where}; the run was stopped so it cannot take down more executors. Fix the step and retry the run.`;
     await this.deps.db.transaction().execute(async (tx) => {
-      await sql`update step_attempts set status = 'interrupted', finished_at = now() where run_id = ${this.run.id} and status = 'running'`.execute(tx);
+      await sql`update step_attempts set status = 'interrupted', finished_at = now() where run_id = ${this.run.id} and status = 'running'`.execute(
+        tx,
+      );
       await commitRunWrites(tx, this.fence, [], {
         status: 'dead',
         error: { kind: 'fatal', name: 'DeadLettered', message: reason, stepId: last?.step_id ?? null },
@@ -394,7 +458,10 @@ export class RunExecution {
         release: true,
         event: { kind: 'finished', status: 'dead' },
       });
-      await tx.insertInto('dead_letters').values({ run_id: this.run.id, step_id: last?.step_id ?? null, reason }).execute();
+      await tx
+        .insertInto('dead_letters')
+        .values({ run_id: this.run.id, step_id: last?.step_id ?? null, reason })
+        .execute();
     });
     return 'dead';
   }
@@ -435,7 +502,11 @@ export class RunExecution {
   private async startErrorWorkflow(tx: Kysely<Database>, error: unknown): Promise<void> {
     const target = this.ir.settings.errorWorkflowId;
     if (!target) return;
-    const wf = await tx.selectFrom('workflows').select(['id', 'active_version_id', 'current_version_id', 'workspace_id']).where('id', '=', target).executeTakeFirst();
+    const wf = await tx
+      .selectFrom('workflows')
+      .select(['id', 'active_version_id', 'current_version_id', 'workspace_id'])
+      .where('id', '=', target)
+      .executeTakeFirst();
     const versionId = wf?.active_version_id ?? wf?.current_version_id;
     if (!wf || !versionId || wf.workspace_id !== this.run.workspace_id) return;
     const payload = { error, run: { id: this.run.id, workflowId: this.run.workflow_id } };
@@ -450,19 +521,33 @@ export class RunExecution {
     if (this.pauseRequested) {
       const state: Record<string, unknown> = { ...this.state, paused: true, pausedFrom: 'running' };
       delete state.pauseRequested;
-      await this.commit([], { status: 'waiting', availableInMs: 'never', release: true, state, event: { kind: 'waiting', status: 'waiting' } });
+      await this.commit([], {
+        status: 'waiting',
+        availableInMs: 'never',
+        release: true,
+        state,
+        event: { kind: 'waiting', status: 'waiting' },
+      });
       throw new Suspend('waiting');
     }
     const limit = this.ir.settings.timeoutMs;
     if (limit && this.run.started_at && Date.now() - new Date(this.run.started_at).getTime() > limit) {
       const trigger = this.ir.steps[this.ir.trigger]!;
-      await this.finishFailed(trigger, { kind: 'timeout', name: 'RunTimeout', message: `the run took longer than its ${limit} ms limit` });
+      await this.finishFailed(trigger, {
+        kind: 'timeout',
+        name: 'RunTimeout',
+        message: `the run took longer than its ${limit} ms limit`,
+      });
     }
   }
 
   // ---- data ------------------------------------------------------------------------------------
 
-  private gatherInputs(step: IRStep, iteration: string, frames: LoopFrame[]): { input: Json; inputs: Record<string, Json> } | undefined {
+  private gatherInputs(
+    step: IRStep,
+    iteration: string,
+    frames: LoopFrame[],
+  ): { input: Json; inputs: Record<string, Json> } | undefined {
     if (step.construct === 'trigger') {
       const payload = (this.run.trigger_payload ?? null) as Json;
       return { input: payload, inputs: {} };
@@ -481,7 +566,13 @@ export class RunExecution {
     return active ? { input: input ?? null, inputs } : undefined;
   }
 
-  private edgeValue(from: string, fromPort: string, to: IRStep, iteration: string, frames: LoopFrame[]): Json | undefined {
+  private edgeValue(
+    from: string,
+    fromPort: string,
+    to: IRStep,
+    iteration: string,
+    frames: LoopFrame[],
+  ): Json | undefined {
     const source = this.ir.steps[from]!;
     if (source.construct === 'for_each' && fromPort === 'item' && to.loop === from) {
       return frames.find((f) => f.loopId === from)?.item;
@@ -494,7 +585,10 @@ export class RunExecution {
     return rec.output;
   }
 
-  private gatherLoopResults(step: IRStep, iteration: string): { input: Json; inputs: Record<string, Json> } | undefined {
+  private gatherLoopResults(
+    step: IRStep,
+    iteration: string,
+  ): { input: Json; inputs: Record<string, Json> } | undefined {
     const loop = Object.values(this.ir.loops).find((l) => l.aggregate === step.id);
     if (!loop) return undefined;
     const head = this.records.get(key(loop.id, iteration));
@@ -562,7 +656,19 @@ export class RunExecution {
   ): void {
     if (!step) return;
     this.records.set(key(step.id, iteration), { status, attempt, output, ports, ...(error ? { error } : {}) });
-    const row = this.row(step, iteration, attempt, status, input, output, error ?? null, startedAt, new Date(), ports, logs);
+    const row = this.row(
+      step,
+      iteration,
+      attempt,
+      status,
+      input,
+      output,
+      error ?? null,
+      startedAt,
+      new Date(),
+      ports,
+      logs,
+    );
     this.pending.push(row);
   }
 
@@ -599,7 +705,13 @@ export class RunExecution {
   private async commit(extra: StepRow[], change?: RunChange, db: Kysely<Database> = this.deps.db): Promise<void> {
     const rows = [...this.pending.splice(0), ...extra];
     if (rows.length === 0 && !change && !this.unsentResponse) return;
-    await commitRunWrites(db, this.fence, rows, this.withResponse(change), db === this.deps.db ? this.deps.pool : undefined);
+    await commitRunWrites(
+      db,
+      this.fence,
+      rows,
+      this.withResponse(change),
+      db === this.deps.db ? this.deps.pool : undefined,
+    );
   }
 
   /** Adds a webhook response produced since the last write to this write and its event. */
@@ -627,12 +739,21 @@ export class RunExecution {
     if (d === 0 || iteration === '') return '';
     return iteration.split('.').slice(0, d).join('.');
   }
-
 }
 
 const staticParams = new Map<string, unknown>();
 
-function parseParams(schema: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, stepId: string): unknown {
+function parseParams(
+  schema: {
+    safeParse(v: unknown): {
+      success: boolean;
+      data?: unknown;
+      error?: { issues: { path: PropertyKey[]; message: string }[] };
+    };
+  },
+  value: unknown,
+  stepId: string,
+): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error?.issues ?? [];

@@ -65,9 +65,11 @@ export async function commitRunWrites(
     if ('output' in change) sets.push(sql`output = ${json(change.output)}::jsonb`);
     if ('error' in change) sets.push(sql`error = ${json(change.error)}::jsonb`);
     if ('response' in change) sets.push(sql`response = ${json(change.response)}::jsonb`);
-    if ('state' in change) sets.push(sql`state = ${change.state === null ? null : JSON.stringify(change.state)}::jsonb`);
+    if ('state' in change)
+      sets.push(sql`state = ${change.state === null ? null : JSON.stringify(change.state)}::jsonb`);
     if (change.availableInMs === 'never') sets.push(sql`available_at = 'infinity'`);
-    else if (change.availableInMs !== undefined) sets.push(sql`available_at = now() + ${change.availableInMs} * interval '1 millisecond'`);
+    else if (change.availableInMs !== undefined)
+      sets.push(sql`available_at = now() + ${change.availableInMs} * interval '1 millisecond'`);
     if (change.release) sets.push(sql`lease_owner = null, lease_until = null`);
     if (change.finished) sets.push(sql`finished_at = now()`);
   }

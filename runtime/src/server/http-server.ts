@@ -34,13 +34,19 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
   const log = o.log ?? createLogger({ component: 'web' });
   const hub = new RunEventHub(o.db, o.pool);
   await hub.start();
-  const webhooks = new WebhookHandler({ db: o.db, pool: o.pool, hub, ...(o.webhookResponseTimeoutMs ? { responseTimeoutMs: o.webhookResponseTimeoutMs } : {}) });
+  const webhooks = new WebhookHandler({
+    db: o.db,
+    pool: o.pool,
+    hub,
+    ...(o.webhookResponseTimeoutMs ? { responseTimeoutMs: o.webhookResponseTimeoutMs } : {}),
+  });
   const unlisten: Unlisten = await listen(o.pool, { apiq_workflows: () => webhooks.invalidate() });
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = async () => {
-      if (url.pathname.startsWith('/webhook/')) return webhooks.handle(req, res, url.pathname.slice('/webhook/'.length), url.searchParams);
+      if (url.pathname.startsWith('/webhook/'))
+        return webhooks.handle(req, res, url.pathname.slice('/webhook/'.length), url.searchParams);
       const resume = /^\/webhook-resume\/([^/]+)\/([^/]+)$/.exec(url.pathname);
       if (resume && req.method === 'POST') {
         const body = await readJson(req);
@@ -49,12 +55,17 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
       if (url.pathname === '/api/health') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/api/health/ready') return ready(o.db, res);
       if (o.fallback) return o.fallback(req, res, () => notFound(res, url.pathname));
-      if (url.pathname === '/') return sendJson(res, 200, { name: 'APIQ', health: '/api/health', webhooks: '/webhook/<path>' });
+      if (url.pathname === '/')
+        return sendJson(res, 200, { name: 'APIQ', health: '/api/health', webhooks: '/webhook/<path>' });
       notFound(res, url.pathname);
     };
     route().catch((err: Error) => {
       log.error('request failed', { path: url.pathname, error: err.message });
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'The server failed to handle this request; see the server log.' });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          error: 'internal',
+          message: 'The server failed to handle this request; see the server log.',
+        });
       else res.destroy();
     });
   });
@@ -90,7 +101,9 @@ async function ready(db: Kysely<Database>, res: ServerResponse): Promise<void> {
   try {
     const r = await sql<{ queued: number; executors: number }>`
       select (select count(*)::int from runs where status = 'queued' and available_at <= now()) as queued,
-             (select count(*)::int from executors where heartbeat_at > now() - interval '60 seconds') as executors`.execute(db);
+             (select count(*)::int from executors where heartbeat_at > now() - interval '60 seconds') as executors`.execute(
+      db,
+    );
     const row = r.rows[0]!;
     sendJson(res, 200, { status: 'ready', database: 'ok', queuedRuns: row.queued, executorsAlive: row.executors });
   } catch (err) {

@@ -9,7 +9,11 @@ const names = new Map<string, string>();
  * per connection instead of on every call (the engine's few statements run thousands of times
  * a second). Kysely builds the SQL; pg executes it.
  */
-export async function queryPrepared<R, DB>(pool: pg.Pool | pg.PoolClient, db: Kysely<DB>, query: RawBuilder<R>): Promise<R[]> {
+export async function queryPrepared<R, DB>(
+  pool: pg.Pool | pg.PoolClient,
+  db: Kysely<DB>,
+  query: RawBuilder<R>,
+): Promise<R[]> {
   const compiled = query.compile(db);
   let name = names.get(compiled.sql);
   if (!name) {

@@ -124,20 +124,32 @@ export async function heartbeat(db: Kysely<Database>, owner: string, leaseMs: nu
     where lease_owner = ${owner} and status = 'running' and (select ok from relaxed)
     returning id, cancel_requested, (state ->> 'pauseRequested')::boolean as pause_requested`.execute(db);
   return {
-    held: new Map(res.rows.map((r) => [r.id, { cancelRequested: r.cancel_requested, pauseRequested: r.pause_requested === true }])),
+    held: new Map(
+      res.rows.map((r) => [r.id, { cancelRequested: r.cancel_requested, pauseRequested: r.pause_requested === true }]),
+    ),
   };
 }
 
 /** The current cancel and pause flags of runs this executor holds. */
-export async function readRunControl(db: Kysely<Database>, owner: string, runIds: string[]): Promise<Map<string, RunControl>> {
+export async function readRunControl(
+  db: Kysely<Database>,
+  owner: string,
+  runIds: string[],
+): Promise<Map<string, RunControl>> {
   if (runIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('runs')
-    .select(['id', 'cancel_requested', sql<boolean | null>`(state ->> 'pauseRequested')::boolean`.as('pause_requested')])
+    .select([
+      'id',
+      'cancel_requested',
+      sql<boolean | null>`(state ->> 'pauseRequested')::boolean`.as('pause_requested'),
+    ])
     .where('id', 'in', runIds)
     .where('lease_owner', '=', owner)
     .execute();
-  return new Map(rows.map((r) => [r.id, { cancelRequested: r.cancel_requested, pauseRequested: r.pause_requested === true }]));
+  return new Map(
+    rows.map((r) => [r.id, { cancelRequested: r.cancel_requested, pauseRequested: r.pause_requested === true }]),
+  );
 }
 
 /** Asks for a run to stop. Queued and waiting runs stop at once; running ones at their next step. */
@@ -188,7 +200,12 @@ export async function resumeRun(db: Kysely<Database>, runId: string): Promise<bo
 }
 
 /** Resumes a run parked on a Wait node in webhook mode; `token` comes from the resume URL. */
-export async function resumeWaitingRun(db: Kysely<Database>, runId: string, token: string, payload: unknown): Promise<boolean> {
+export async function resumeWaitingRun(
+  db: Kysely<Database>,
+  runId: string,
+  token: string,
+  payload: unknown,
+): Promise<boolean> {
   const res = await sql`
     with r as (
       update runs set status = 'queued', available_at = now(),

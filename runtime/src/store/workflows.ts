@@ -1,6 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { NodeCatalog } from '@apiq/sdk';
-import { compileWorkflow, validateWorkflow, type ValidationIssue, type WorkflowGraph, type WorkflowIR } from '@apiq/graph';
+import {
+  compileWorkflow,
+  validateWorkflow,
+  type ValidationIssue,
+  type WorkflowGraph,
+  type WorkflowIR,
+} from '@apiq/graph';
 import { DEFAULT_WORKSPACE_ID, type Database } from '@apiq/db';
 
 export class WorkflowInvalidError extends Error {
@@ -43,12 +49,22 @@ export async function saveWorkflow(
     if (!workflowId) {
       const row = await tx
         .insertInto('workflows')
-        .values({ workspace_id: options.workspaceId ?? DEFAULT_WORKSPACE_ID, name: checked.graph.name, active_version_id: null, current_version_id: null })
+        .values({
+          workspace_id: options.workspaceId ?? DEFAULT_WORKSPACE_ID,
+          name: checked.graph.name,
+          active_version_id: null,
+          current_version_id: null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       workflowId = row.id;
     }
-    const locked = await tx.selectFrom('workflows').select('id').where('id', '=', workflowId).forUpdate().executeTakeFirst();
+    const locked = await tx
+      .selectFrom('workflows')
+      .select('id')
+      .where('id', '=', workflowId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!locked) throw new WorkflowConflictError(`workflow ${workflowId} does not exist`);
     const last = await tx
       .selectFrom('workflow_versions')
@@ -80,7 +96,12 @@ export async function activateWorkflow(db: Kysely<Database>, workflowId: string,
     if (!wf) throw new WorkflowConflictError(`workflow ${workflowId} does not exist`);
     const vid = versionId ?? wf.current_version_id;
     if (!vid) throw new WorkflowConflictError(`workflow ${workflowId} has no saved version`);
-    const ver = await tx.selectFrom('workflow_versions').select(['id', 'ir']).where('id', '=', vid).where('workflow_id', '=', workflowId).executeTakeFirst();
+    const ver = await tx
+      .selectFrom('workflow_versions')
+      .select(['id', 'ir'])
+      .where('id', '=', vid)
+      .where('workflow_id', '=', workflowId)
+      .executeTakeFirst();
     if (!ver) throw new WorkflowConflictError(`version ${vid} does not belong to workflow ${workflowId}`);
     const ir = ver.ir as WorkflowIR;
     await tx.deleteFrom('webhook_endpoints').where('workflow_id', '=', workflowId).execute();
@@ -93,10 +114,22 @@ export async function activateWorkflow(db: Kysely<Database>, workflowId: string,
         .selectFrom('webhook_endpoints')
         .select('workflow_id')
         .where('path', '=', path)
-        .where((eb) => eb.or([eb('method', '=', method), eb('method', '=', 'ANY'), ...(method === 'ANY' ? [eb('method', 'is not', null)] : [])]))
+        .where((eb) =>
+          eb.or([
+            eb('method', '=', method),
+            eb('method', '=', 'ANY'),
+            ...(method === 'ANY' ? [eb('method', 'is not', null)] : []),
+          ]),
+        )
         .executeTakeFirst();
-      if (taken) throw new WorkflowConflictError(`webhook path "/webhook/${path}" is already used by workflow ${taken.workflow_id}`);
-      await tx.insertInto('webhook_endpoints').values({ workflow_id: workflowId, version_id: vid, node_id: trigger.id, path, method }).execute();
+      if (taken)
+        throw new WorkflowConflictError(
+          `webhook path "/webhook/${path}" is already used by workflow ${taken.workflow_id}`,
+        );
+      await tx
+        .insertInto('webhook_endpoints')
+        .values({ workflow_id: workflowId, version_id: vid, node_id: trigger.id, path, method })
+        .execute();
     }
     if (trigger.type === 'core.schedule_trigger') {
       await tx
@@ -110,7 +143,11 @@ export async function activateWorkflow(db: Kysely<Database>, workflowId: string,
         })
         .execute();
     }
-    await tx.updateTable('workflows').set({ active: true, active_version_id: vid, updated_at: new Date() }).where('id', '=', workflowId).execute();
+    await tx
+      .updateTable('workflows')
+      .set({ active: true, active_version_id: vid, updated_at: new Date() })
+      .where('id', '=', workflowId)
+      .execute();
   });
   await sql`select pg_notify('apiq_workflows', ${workflowId})`.execute(db);
 }
@@ -119,7 +156,11 @@ export async function deactivateWorkflow(db: Kysely<Database>, workflowId: strin
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('webhook_endpoints').where('workflow_id', '=', workflowId).execute();
     await tx.deleteFrom('schedules').where('workflow_id', '=', workflowId).execute();
-    await tx.updateTable('workflows').set({ active: false, updated_at: new Date() }).where('id', '=', workflowId).execute();
+    await tx
+      .updateTable('workflows')
+      .set({ active: false, updated_at: new Date() })
+      .where('id', '=', workflowId)
+      .execute();
   });
   await sql`select pg_notify('apiq_workflows', ${workflowId})`.execute(db);
 }

@@ -45,7 +45,10 @@ export interface FinishedRun {
  * A fresh migrated database on `serverUrl`, the real node catalog, an event hub and (unless
  * `executor: false`) one in-process executor. Everything is real: no engine part is stubbed.
  */
-export async function startTestEngine(serverUrl: string, options: { executor?: boolean | Partial<ExecutorOptions> } = {}): Promise<TestEngine> {
+export async function startTestEngine(
+  serverUrl: string,
+  options: { executor?: boolean | Partial<ExecutorOptions> } = {},
+): Promise<TestEngine> {
   const test = await createTestDatabase(serverUrl);
   const opened = await openDatabase({ url: test.url });
   const cat = await realCatalog();
@@ -78,7 +81,12 @@ export async function startTestEngine(serverUrl: string, options: { executor?: b
     },
     async run(graph, input = {}, timeoutMs = 20_000) {
       const saved = isSaved(graph) ? graph : await engine.save(graph);
-      const { runId } = await enqueueRun(opened.db, { workflowId: saved.workflowId, versionId: saved.versionId, triggerKind: 'manual', triggerPayload: input });
+      const { runId } = await enqueueRun(opened.db, {
+        workflowId: saved.workflowId,
+        versionId: saved.versionId,
+        triggerKind: 'manual',
+        triggerPayload: input,
+      });
       const event = await engine.waitFor(runId, ['finished', 'waiting'], timeoutMs);
       if (!event) throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
       return readRun(opened, runId);

@@ -31,5 +31,15 @@ function toWallClock(at: Date, timezone: string): Date {
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  return new Date(Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!, at.getUTCMilliseconds()));
+  return new Date(
+    Date.UTC(
+      +parts.year!,
+      +parts.month! - 1,
+      +parts.day!,
+      +parts.hour!,
+      +parts.minute!,
+      +parts.second!,
+      at.getUTCMilliseconds(),
+    ),
+  );
 }

@@ -74,7 +74,9 @@ export class Scheduler {
 
   /** Reconciles Bree's jobs with the schedules table. */
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.doSync()).catch((err: Error) => this.log.error('schedule sync failed', { error: err.message }));
+    this.syncing = this.syncing
+      .then(() => this.doSync())
+      .catch((err: Error) => this.log.error('schedule sync failed', { error: err.message }));
     return this.syncing;
   }
 

@@ -55,7 +55,10 @@ export class WebhookHandler {
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > endpoint.maxBodyBytes) {
-      sendJson(res, 413, { error: 'payload_too_large', message: `Body is ${declared} bytes; this webhook accepts at most ${endpoint.maxBodyBytes}` });
+      sendJson(res, 413, {
+        error: 'payload_too_large',
+        message: `Body is ${declared} bytes; this webhook accepts at most ${endpoint.maxBodyBytes}`,
+      });
       req.resume();
       return;
     }
@@ -83,34 +86,51 @@ export class WebhookHandler {
       return;
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (!DROP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (!DROP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const keyHeader = req.headers[endpoint.idempotencyHeader];
     const idempotencyKey = typeof keyHeader === 'string' && keyHeader.length > 0 ? keyHeader.slice(0, 200) : null;
-    const { runId, created } = await enqueueRun(this.o.db, {
-      workflowId: endpoint.workflowId,
-      versionId: endpoint.versionId,
-      workspaceId: endpoint.workspaceId,
-      triggerKind: 'webhook',
-      triggerPayload: { method, path, query: Object.fromEntries(query), headers, body: parsed.value },
-      idempotencyKey,
-    }, this.o.pool);
+    const { runId, created } = await enqueueRun(
+      this.o.db,
+      {
+        workflowId: endpoint.workflowId,
+        versionId: endpoint.versionId,
+        workspaceId: endpoint.workspaceId,
+        triggerKind: 'webhook',
+        triggerPayload: { method, path, query: Object.fromEntries(query), headers, body: parsed.value },
+        idempotencyKey,
+      },
+      this.o.pool,
+    );
     if (!created) res.setHeader('idempotent-replayed', 'true');
     if (endpoint.respond === 'immediately') {
       sendJson(res, 202, { runId, status: 'queued' });
       return;
     }
     if (!created) {
-      const prior = await this.o.db.selectFrom('runs').select(['status', 'response']).where('id', '=', runId).executeTakeFirst();
+      const prior = await this.o.db
+        .selectFrom('runs')
+        .select(['status', 'response'])
+        .where('id', '=', runId)
+        .executeTakeFirst();
       if (prior?.response) return sendResponse(res, prior.response as never);
       if (prior && ['succeeded', 'failed', 'cancelled', 'dead'].includes(prior.status)) {
         sendJson(res, prior.status === 'succeeded' ? 200 : 500, { runId, status: prior.status });
         return;
       }
     }
-    const event = await this.o.hub.waitFor(runId, (e) => e.kind === 'response' || e.kind === 'finished' || e.kind === 'waiting', this.o.responseTimeoutMs ?? 30_000);
+    const event = await this.o.hub.waitFor(
+      runId,
+      (e) => e.kind === 'response' || e.kind === 'finished' || e.kind === 'waiting',
+      this.o.responseTimeoutMs ?? 30_000,
+    );
     if (event?.response) return sendResponse(res, event.response);
     if (!event || event.kind === 'waiting') {
-      sendJson(res, 202, { runId, status: event ? 'waiting' : 'running', message: 'The run continues; no response was produced in time.' });
+      sendJson(res, 202, {
+        runId,
+        status: event ? 'waiting' : 'running',
+        message: 'The run continues; no response was produced in time.',
+      });
       return;
     }
     if (event.status === 'succeeded') sendJson(res, 200, { runId, status: 'succeeded' });
@@ -141,7 +161,15 @@ export class WebhookHandler {
       versionId: row.version_id,
       method: row.method,
       respond: (p.respond as Endpoint['respond']) ?? 'immediately',
-      ...(sig?.secret ? { signature: { secret: sig.secret, header: sig.header ?? 'x-apiq-signature', toleranceSeconds: sig.toleranceSeconds ?? 300 } } : {}),
+      ...(sig?.secret
+        ? {
+            signature: {
+              secret: sig.secret,
+              header: sig.header ?? 'x-apiq-signature',
+              toleranceSeconds: sig.toleranceSeconds ?? 300,
+            },
+          }
+        : {}),
       idempotencyHeader: String(p.idempotencyHeader ?? 'idempotency-key').toLowerCase(),
       maxBodyBytes: Number(p.maxBodyBytes ?? 1_048_576),
     };
@@ -150,7 +178,10 @@ export class WebhookHandler {
   }
 }
 
-function sendResponse(res: ServerResponse, r: { status: number; headers?: Record<string, string>; body: unknown }): void {
+function sendResponse(
+  res: ServerResponse,
+  r: { status: number; headers?: Record<string, string>; body: unknown },
+): void {
   const headers = { ...(r.headers ?? {}) };
   const hasType = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
   const body = typeof r.body === 'string' && hasType ? r.body : JSON.stringify(r.body ?? null);
@@ -187,15 +218,25 @@ function parseBody(raw: Buffer, contentType: string): { ok: true; value: unknown
       return { ok: false, message: `Body is not valid JSON: ${(err as Error).message}` };
     }
   }
-  if (contentType.includes('application/x-www-form-urlencoded')) return { ok: true, value: Object.fromEntries(new URLSearchParams(text)) };
+  if (contentType.includes('application/x-www-form-urlencoded'))
+    return { ok: true, value: Object.fromEntries(new URLSearchParams(text)) };
   return { ok: true, value: text };
 }
 
 /** Resume URL for a run parked on a Wait node in webhook mode. */
-export async function handleResume(db: Kysely<Database>, res: ServerResponse, runId: string, token: string, body: unknown): Promise<void> {
+export async function handleResume(
+  db: Kysely<Database>,
+  res: ServerResponse,
+  runId: string,
+  token: string,
+  body: unknown,
+): Promise<void> {
   const ok = /^[0-9a-f-]{36}$/.test(runId) && (await resumeWaitingRun(db, runId, token, body));
   if (!ok) {
-    sendJson(res, 404, { error: 'not_found', message: 'No run is waiting on this resume URL (wrong token, already resumed, or timed out)' });
+    sendJson(res, 404, {
+      error: 'not_found',
+      message: 'No run is waiting on this resume URL (wrong token, already resumed, or timed out)',
+    });
     return;
   }
   sendJson(res, 202, { runId, status: 'queued' });

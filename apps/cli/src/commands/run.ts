@@ -1,4 +1,13 @@
-import { createLogger, Executor, RunEventHub, enqueueRun, getRun, listStepAttempts, saveWorkflow, WorkflowInvalidError } from '@apiq/runtime';
+import {
+  createLogger,
+  Executor,
+  RunEventHub,
+  enqueueRun,
+  getRun,
+  listStepAttempts,
+  saveWorkflow,
+  WorkflowInvalidError,
+} from '@apiq/runtime';
 import { DEFAULT_WORKSPACE_ID } from '@apiq/db';
 import type { WorkflowGraph } from '@apiq/graph';
 import { CliError, loadCatalog, openMigratedDatabase } from '../context.ts';
@@ -11,33 +20,64 @@ const FINISHED = ['succeeded', 'failed', 'cancelled', 'dead'];
  * starts a manual run with the given input, executes it with an in-process executor and prints
  * every step. Exit code 0 when the run succeeded, 1 otherwise.
  */
-export async function runCommand(file: string, opts: { input?: string; json?: boolean; timeout?: string }): Promise<number> {
+export async function runCommand(
+  file: string,
+  opts: { input?: string; json?: boolean; timeout?: string },
+): Promise<number> {
   const graph = await readJsonFile(file);
   const input = parseInputOption(opts.input);
   const catalog = await loadCatalog();
   const opened = await openMigratedDatabase();
   const { db, pool } = opened;
   const hub = new RunEventHub(db, pool);
-  const executor = new Executor({ db, pool, catalog, concurrency: 4, threads: 2, log: createLogger({ component: 'executor' }, 'warn') });
+  const executor = new Executor({
+    db,
+    pool,
+    catalog,
+    concurrency: 4,
+    threads: 2,
+    log: createLogger({ component: 'executor' }, 'warn'),
+  });
   try {
     const name = (graph as { name?: unknown })?.name;
-    const existing = typeof name === 'string'
-      ? await db.selectFrom('workflows').select('id').where('name', '=', name).where('workspace_id', '=', DEFAULT_WORKSPACE_ID).orderBy('created_at').executeTakeFirst()
-      : undefined;
+    const existing =
+      typeof name === 'string'
+        ? await db
+            .selectFrom('workflows')
+            .select('id')
+            .where('name', '=', name)
+            .where('workspace_id', '=', DEFAULT_WORKSPACE_ID)
+            .orderBy('created_at')
+            .executeTakeFirst()
+        : undefined;
     let saved;
     try {
       saved = await saveWorkflow(db, catalog, graph, existing ? { workflowId: existing.id } : {});
     } catch (err) {
       if (err instanceof WorkflowInvalidError) {
-        throw new CliError(`${file}: ${err.issues.length} problem(s)\n${err.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
+        throw new CliError(
+          `${file}: ${err.issues.length} problem(s)\n${err.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+        );
       }
       throw err;
     }
     const trigger = saved.ir.steps[saved.ir.trigger]!;
-    const payload = trigger.type === 'core.webhook_trigger' ? { method: 'POST', path: String(trigger.params.path ?? ''), query: {}, headers: {}, body: input } : input;
+    const payload =
+      trigger.type === 'core.webhook_trigger'
+        ? { method: 'POST', path: String(trigger.params.path ?? ''), query: {}, headers: {}, body: input }
+        : input;
     await hub.start();
-    const { runId } = await enqueueRun(db, { workflowId: saved.workflowId, versionId: saved.versionId, triggerKind: 'manual', triggerPayload: payload });
-    const finished = hub.waitFor(runId, (e) => e.kind === 'finished' || e.kind === 'waiting', Number(opts.timeout ?? 300_000));
+    const { runId } = await enqueueRun(db, {
+      workflowId: saved.workflowId,
+      versionId: saved.versionId,
+      triggerKind: 'manual',
+      triggerPayload: payload,
+    });
+    const finished = hub.waitFor(
+      runId,
+      (e) => e.kind === 'finished' || e.kind === 'waiting',
+      Number(opts.timeout ?? 300_000),
+    );
     await executor.start();
     const event = await finished;
     const run = await getRun(db, runId);
@@ -57,7 +97,13 @@ export async function runCommand(file: string, opts: { input?: string; json?: bo
   }
 }
 
-function printRun(graph: WorkflowGraph, status: string, steps: Awaited<ReturnType<typeof listStepAttempts>>, output: unknown, error: unknown): void {
+function printRun(
+  graph: WorkflowGraph,
+  status: string,
+  steps: Awaited<ReturnType<typeof listStepAttempts>>,
+  output: unknown,
+  error: unknown,
+): void {
   const names = new Map(graph.nodes.map((n) => [n.id, n.name ?? n.id]));
   for (const s of steps) {
     const label = `${names.get(s.step_id) ?? s.step_id}${s.iteration ? `[${s.iteration}]` : ''}`;

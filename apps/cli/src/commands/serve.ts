@@ -20,7 +20,10 @@ export async function webCommand(opts: { port?: string; host?: string }): Promis
   const log = createLogger({ component: 'web', pid: process.pid });
   const opened = await openMigratedDatabase();
   const server = await createApiqServer({ db: opened.db, pool: opened.pool, log });
-  const port = await server.listen(Number(opts.port ?? process.env.PORT ?? 3000), opts.host ?? process.env.HOST ?? '0.0.0.0');
+  const port = await server.listen(
+    Number(opts.port ?? process.env.PORT ?? 3000),
+    opts.host ?? process.env.HOST ?? '0.0.0.0',
+  );
   log.info('web server listening', { port });
   process.send?.({ type: 'listening', port });
   onShutdown(async () => {
@@ -42,8 +45,12 @@ export async function workerCommand(opts: { concurrency?: string; threads?: stri
     pool: opened.pool,
     catalog,
     log,
-    ...(opts.concurrency ?? process.env.APIQ_CONCURRENCY ? { concurrency: Number(opts.concurrency ?? process.env.APIQ_CONCURRENCY) } : {}),
-    ...(opts.threads ?? process.env.APIQ_THREADS ? { threads: Number(opts.threads ?? process.env.APIQ_THREADS) } : {}),
+    ...((opts.concurrency ?? process.env.APIQ_CONCURRENCY)
+      ? { concurrency: Number(opts.concurrency ?? process.env.APIQ_CONCURRENCY) }
+      : {}),
+    ...((opts.threads ?? process.env.APIQ_THREADS)
+      ? { threads: Number(opts.threads ?? process.env.APIQ_THREADS) }
+      : {}),
     ...(process.env.APIQ_LEASE_MS ? { leaseMs: Number(process.env.APIQ_LEASE_MS) } : {}),
   });
   const scheduler = new Scheduler({ db: opened.db, pool: opened.pool, log });

@@ -41,7 +41,10 @@ export async function startCommand(opts: { port?: string; workers?: string }): P
     const proc = fork(BIN, c.args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     c.proc = proc;
     proc.on('message', (m: { type?: string; port?: number }) => {
-      if (m?.type === 'listening') process.stdout.write(`\nAPIQ is running at http://localhost:${m.port}\n  health:   http://localhost:${m.port}/api/health\n  webhooks: http://localhost:${m.port}/webhook/<path>\nPress Ctrl+C to stop.\n\n`);
+      if (m?.type === 'listening')
+        process.stdout.write(
+          `\nAPIQ is running at http://localhost:${m.port}\n  health:   http://localhost:${m.port}/api/health\n  webhooks: http://localhost:${m.port}/webhook/<path>\nPress Ctrl+C to stop.\n\n`,
+        );
     });
     proc.on('exit', (code, signal) => {
       if (stopping) return;

@@ -11,10 +11,15 @@ export async function exportCommand(opts: { workflow?: string; out?: string }): 
       .selectFrom('workflows as w')
       .innerJoin('workflow_versions as v', 'v.id', 'w.current_version_id')
       .select(['w.id', 'w.name', 'w.active', 'v.graph', 'v.version']);
-    if (opts.workflow) q = q.where((eb) => eb.or([eb('w.name', '=', opts.workflow!), eb(eb.cast('w.id', 'text'), '=', opts.workflow!)]));
+    if (opts.workflow)
+      q = q.where((eb) => eb.or([eb('w.name', '=', opts.workflow!), eb(eb.cast('w.id', 'text'), '=', opts.workflow!)]));
     const rows = await q.orderBy('w.created_at').execute();
     if (opts.workflow && rows.length === 0) throw new CliError(`no workflow named or with id "${opts.workflow}"`);
-    const bundle = { apiq: 1, exportedAt: new Date().toISOString(), workflows: rows.map((r) => ({ id: r.id, active: r.active, version: r.version, graph: r.graph })) };
+    const bundle = {
+      apiq: 1,
+      exportedAt: new Date().toISOString(),
+      workflows: rows.map((r) => ({ id: r.id, active: r.active, version: r.version, graph: r.graph })),
+    };
     const text = JSON.stringify(bundle, null, 2) + '\n';
     if (opts.out) {
       await writeFile(opts.out, text);
@@ -32,7 +37,9 @@ export async function exportCommand(opts: { workflow?: string; out?: string }): 
  */
 export async function importCommand(file: string, opts: { activate?: boolean }): Promise<number> {
   const data = await readJsonFile(file);
-  const graphs = isBundle(data) ? data.workflows.map((w) => ({ graph: w.graph, active: w.active === true })) : [{ graph: data, active: false }];
+  const graphs = isBundle(data)
+    ? data.workflows.map((w) => ({ graph: w.graph, active: w.active === true }))
+    : [{ graph: data, active: false }];
   const catalog = await loadCatalog();
   const { validateWorkflow } = await import('@apiq/graph');
   const problems: string[] = [];
@@ -40,7 +47,8 @@ export async function importCommand(file: string, opts: { activate?: boolean }):
     const r = validateWorkflow(g.graph, catalog);
     if (!r.ok) problems.push(...r.errors.map((e) => `workflows[${i}] ${e.path}: ${e.message}`));
   });
-  if (problems.length) throw new CliError(`${file}: nothing imported, ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  if (problems.length)
+    throw new CliError(`${file}: nothing imported, ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   const opened = await openMigratedDatabase();
   try {
     for (const g of graphs) {
@@ -49,7 +57,9 @@ export async function importCommand(file: string, opts: { activate?: boolean }):
         throw err;
       });
       if (opts.activate || g.active) await activateWorkflow(opened.db, saved.workflowId);
-      process.stdout.write(`${saved.workflowId}  ${saved.graph.name}${opts.activate || g.active ? '  (active)' : ''}\n`);
+      process.stdout.write(
+        `${saved.workflowId}  ${saved.graph.name}${opts.activate || g.active ? '  (active)' : ''}\n`,
+      );
     }
     return 0;
   } finally {

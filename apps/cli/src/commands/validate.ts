@@ -7,7 +7,9 @@ export async function validateCommand(file: string, opts: { json?: boolean }): P
   const graph = await readJsonFile(file);
   const result = validateWorkflow(graph, await loadCatalog());
   if (opts.json) {
-    process.stdout.write(JSON.stringify(result.ok ? { valid: true } : { valid: false, errors: result.errors }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(result.ok ? { valid: true } : { valid: false, errors: result.errors }, null, 2) + '\n',
+    );
     return result.ok ? 0 : 1;
   }
   if (result.ok) {
