@@ -122,6 +122,17 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
     held.shift()!.release();
   });
 
+  it('stops a step that would outlive the run time limit', async () => {
+    const saved = await engine.save(holdFlow('too slow', { timeoutMs: 400 }));
+    const base = arrived;
+    const run = await engine.run(saved);
+    await nextArrival(base + 1);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ kind: 'timeout', stepId: 'call' });
+    expect(run.byStep.after).toBeUndefined();
+    held.shift()!.release();
+  });
+
   it('pauses a running run before its next step and resumes it where it stopped', async () => {
     const saved = await engine.save(holdFlow('pause running'));
     const base = arrived;

@@ -226,7 +226,7 @@ export class RunExecution {
         idempotencyKey: `${this.run.id}:${step.id}:${iteration}`,
         state: undefined,
         run: { runId: this.run.id, workflowId: this.run.workflow_id, stepId: step.id, attempt, iteration },
-        timeoutMs: step.policy.timeoutMs,
+        timeoutMs: this.stepTimeout(step),
       },
       this.abort.signal,
     );
@@ -514,6 +514,14 @@ export class RunExecution {
       with r as (insert into runs (workspace_id, workflow_id, version_id, trigger_kind, trigger_payload, parent_run_id)
                  values (${wf.workspace_id}, ${wf.id}, ${versionId}, 'error', ${JSON.stringify(payload)}::jsonb, ${this.run.id}) returning id)
       select pg_notify('apiq_run_queued', '') from r`.execute(tx);
+  }
+
+  /** A step may not outlive its run's time limit. */
+  private stepTimeout(step: IRStep): number {
+    const limit = this.ir.settings.timeoutMs;
+    if (!limit || !this.run.started_at) return step.policy.timeoutMs;
+    const left = limit - (Date.now() - new Date(this.run.started_at).getTime());
+    return Math.max(1, Math.min(step.policy.timeoutMs, left));
   }
 
   private async checkStop(): Promise<void> {
