@@ -7,6 +7,8 @@ export { nextRetryDelay } from './engine/retry.ts';
 export { createApiqServer } from './server/http-server.ts';
 export type { ApiqServer, ApiqServerOptions } from './server/http-server.ts';
 export { Scheduler } from './triggers/scheduler.ts';
+export { Poller } from './triggers/poller.ts';
+export type { PollerOptions, PollOutcome } from './triggers/poller.ts';
 export { RunEventHub } from './store/run-events.ts';
 export type { RunEvent } from './store/run-events.ts';
 export * from './store/runs.ts';

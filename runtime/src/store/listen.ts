@@ -11,28 +11,40 @@ export async function listen(
   handlers: Record<string, (payload: string) => void>,
   onError: (err: Error) => void = () => {},
 ): Promise<Unlisten> {
-  let client: pg.PoolClient | undefined;
+  let held: { client: pg.PoolClient; detach(): void } | undefined;
   let closed = false;
   const connect = async (): Promise<void> => {
-    const c = await pool.connect();
-    client = c;
-    c.on('notification', (msg) => handlers[msg.channel]?.(msg.payload ?? ''));
-    c.on('error', (err) => {
+    const client = await pool.connect();
+    const onNotification = (msg: pg.Notification) => handlers[msg.channel]?.(msg.payload ?? '');
+    const onClientError = (err: Error) => {
+      // Only the connection currently held reacts; one handed back is the pool's concern.
+      if (held?.client !== client) return;
+      held.detach();
+      held = undefined;
       onError(err);
-      c.release(err);
-      if (client === c) client = undefined;
+      client.release(err);
       if (!closed) setTimeout(() => void connect().catch(onError), 500).unref();
-    });
-    for (const channel of Object.keys(handlers)) await c.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    };
+    client.on('notification', onNotification);
+    client.on('error', onClientError);
+    held = {
+      client,
+      detach: () => {
+        client.off('notification', onNotification);
+        client.off('error', onClientError);
+      },
+    };
+    for (const channel of Object.keys(handlers)) await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
   };
   await connect();
   return async () => {
     closed = true;
-    const c = client;
-    client = undefined;
-    if (c) {
-      await c.query('UNLISTEN *').catch(() => {});
-      c.release();
+    const h = held;
+    held = undefined;
+    if (h) {
+      await h.client.query('UNLISTEN *').catch(() => {});
+      h.detach();
+      h.client.release();
     }
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
+import { openDatabase, type OpenDatabase } from '@apiq/db';
 import { testServers } from '@apiq/db/testing';
 import { createStaticCatalog, dedupeItems, defineNode, z, type NodeCatalog } from '@apiq/sdk';
 import { realCatalog, startTestEngine, type TestEngine } from '../testing/harness.ts';
@@ -61,7 +62,9 @@ describe.each(testServers())('polling triggers on $name', ({ url }) => {
       const b = behaviour;
       b.onRequest?.();
       void (b.hold ?? Promise.resolve()).then(() => {
-        res.writeHead(b.status, { 'content-type': 'application/json' }).end(JSON.stringify(b.status === 200 ? b.entries : { error: 'unavailable' }));
+        res
+          .writeHead(b.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify(b.status === 200 ? b.entries : { error: 'unavailable' }));
       });
     });
     await new Promise<void>((r) => feed.listen(0, '127.0.0.1', r));
@@ -98,13 +101,22 @@ describe.each(testServers())('polling triggers on $name', ({ url }) => {
   }
 
   async function stateOf(workflowId: string): Promise<unknown> {
-    const row = await engine.db.selectFrom('node_state').select('state').where('workflow_id', '=', workflowId).where('node_id', '=', 'feed').executeTakeFirst();
+    const row = await engine.db
+      .selectFrom('node_state')
+      .select('state')
+      .where('workflow_id', '=', workflowId)
+      .where('node_id', '=', 'feed')
+      .executeTakeFirst();
     return row?.state;
   }
 
   async function payloadIdsOf(runIds: string[]): Promise<string[]> {
     if (runIds.length === 0) return [];
-    const rows = await engine.db.selectFrom('runs').select(['id', 'trigger_payload']).where('id', 'in', runIds).execute();
+    const rows = await engine.db
+      .selectFrom('runs')
+      .select(['id', 'trigger_payload'])
+      .where('id', 'in', runIds)
+      .execute();
     const byId = new Map(rows.map((r) => [r.id, (r.trigger_payload as Entry).id]));
     return runIds.map((id) => byId.get(id) ?? 'missing');
   }
@@ -150,7 +162,12 @@ describe.each(testServers())('polling triggers on $name', ({ url }) => {
     let release!: () => void;
     let requested!: () => void;
     const arrived = new Promise<void>((r) => (requested = r));
-    behaviour = { entries: [entry('1'), entry('2')], status: 200, hold: new Promise<void>((r) => (release = r)), onRequest: () => requested() };
+    behaviour = {
+      entries: [entry('1'), entry('2')],
+      status: 200,
+      hold: new Promise<void>((r) => (release = r)),
+      onRequest: () => requested(),
+    };
     const held = a.pollOnce(workflowId);
     await arrived;
     expect(await b.pollOnce(workflowId)).toEqual({ status: 'busy' });
@@ -158,7 +175,11 @@ describe.each(testServers())('polling triggers on $name', ({ url }) => {
     expect(await payloadIdsOf(polledIds(await held))).toEqual(['1', '2']);
 
     // Unsynchronised rounds: whichever order they land in, each item starts one run.
-    for (const page of [['2', '3', '4'], ['3', '4', '5', '6'], ['6', '7']]) {
+    for (const page of [
+      ['2', '3', '4'],
+      ['3', '4', '5', '6'],
+      ['6', '7'],
+    ]) {
       behaviour = { entries: page.map(entry), status: 200 };
       const outcomes = await Promise.all([a.pollOnce(workflowId), b.pollOnce(workflowId)]);
       expect(outcomes.every((o) => o.status === 'polled' || o.status === 'busy')).toBe(true);
@@ -196,7 +217,10 @@ describe.each(testServers())('polling triggers on $name', ({ url }) => {
   });
 
   it('once started, polls active polling workflows on their own and drops deactivated ones', async () => {
-    const poller = newPoller({ syncMs: 60_000 });
+    // The notification connection comes from a pool of its own, closed (connections fully
+    // ended) before the test database is dropped.
+    const listenDb = await openDatabase({ url: engine.url, poolSize: 1 });
+    const poller = newPoller({ pool: listenDb.pool, syncMs: 60_000 });
     await poller.start();
     behaviour = { entries: [entry('s1'), entry('s2')], status: 200 };
     const workflowId = await activatePolling('feed started', 5);
@@ -206,9 +230,23 @@ describe.each(testServers())('polling triggers on $name', ({ url }) => {
     await deactivateWorkflow(engine.db, workflowId);
     await waitUntil(async () => !poller.watching().includes(workflowId), 'the poller to drop the deactivated workflow');
     await poller.stop();
+    await closeFully(listenDb);
     expect((await runsOf(workflowId)).map((r) => (r.trigger_payload as Entry).id).sort()).toEqual(['s1', 's2']);
   });
 });
+
+/** Closes a database pool and waits until each connection has really ended (pool.end alone does not). */
+async function closeFully(opened: OpenDatabase): Promise<void> {
+  let open = opened.pool.totalCount;
+  const ended = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    opened.pool.on('remove', () => {
+      if (--open === 0) resolve();
+    });
+  });
+  await opened.close();
+  await ended;
+}
 
 /** Re-checks a condition until it holds (fails with `what` after `timeoutMs`). */
 async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {

@@ -4,7 +4,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '@apiq/db';
 import { hasExpressions, resolveParams, type IRStep } from '@apiq/graph';
 import { createSafeFetch, type SafeFetch } from '@apiq/http';
-import { NodeError, serializeError, type Json, type NodeCatalog, type NodeDefinition, type SerializedError } from '@apiq/sdk';
+import {
+  NodeError,
+  serializeError,
+  type Json,
+  type NodeCatalog,
+  type NodeDefinition,
+  type SerializedError,
+} from '@apiq/sdk';
 import { invokeDefinition } from '../engine/invocation.ts';
 import { listen, type Unlisten } from '../store/listen.ts';
 import { enqueueRun } from '../store/runs.ts';
@@ -50,7 +57,6 @@ interface Watch {
   intervalMs: number;
   dueAt: number;
   timer?: NodeJS.Timeout;
-  running?: Promise<void>;
 }
 
 /**
@@ -74,6 +80,8 @@ export class Poller {
   private readonly concurrency: number;
   private active = 0;
   private readonly queue: Array<() => void> = [];
+  /** Polls started by timers, including those of workflows dropped since. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private unlisten?: Unlisten;
   private timer?: NodeJS.Timeout;
   private syncing: Promise<void> = Promise.resolve();
@@ -110,7 +118,7 @@ export class Poller {
     await this.syncing;
     for (const w of this.watches.values()) clearTimeout(w.timer);
     this.abort.abort(new NodeError('cancelled', 'the poller is stopping'));
-    await Promise.all([...this.watches.values()].map((w) => w.running));
+    await Promise.all(this.inFlight);
     this.watches.clear();
     this.fetch.close();
   }
@@ -158,15 +166,11 @@ export class Poller {
     if (this.stopped || this.watches.get(w.workflowId) !== w) return;
     // The next poll is due one interval after this one started, however long this one takes.
     w.dueAt = this.now() + w.intervalMs;
-    w.running = this.limited(() => this.pollOnce(w.workflowId)).then(
-      () => {
-        w.running = undefined;
-        if (!this.stopped && this.watches.get(w.workflowId) === w) this.arm(w);
-      },
-      () => {
-        w.running = undefined;
-      },
-    );
+    const running: Promise<unknown> = this.limited(() => this.pollOnce(w.workflowId)).finally(() => {
+      this.inFlight.delete(running);
+      if (!this.stopped && this.watches.get(w.workflowId) === w) this.arm(w);
+    });
+    this.inFlight.add(running);
   }
 
   private async limited<T>(task: () => Promise<T>): Promise<T> {
@@ -197,8 +201,16 @@ export class Poller {
         const step = wf.step;
         nodeId = step.id;
         const def = this.o.catalog.get(step.type, step.version);
-        if (!def) return failed('UnknownNodeType', `node type ${step.type}@${step.version} is not installed on this worker; install it or deactivate workflow ${workflowId}`);
-        if (typeof def.poll !== 'function') return failed('NotPollable', `node type ${step.type}@${step.version} declares trigger "polling" but has no poll function`);
+        if (!def)
+          return failed(
+            'UnknownNodeType',
+            `node type ${step.type}@${step.version} is not installed on this worker; install it or deactivate workflow ${workflowId}`,
+          );
+        if (typeof def.poll !== 'function')
+          return failed(
+            'NotPollable',
+            `node type ${step.type}@${step.version} declares trigger "polling" but has no poll function`,
+          );
         const stored = await tx
           .selectFrom('node_state')
           .select('state')
@@ -240,7 +252,12 @@ export class Poller {
           runIds.push(runId);
         }
         // A returned cursor is the trigger's new state; otherwise whatever it set on ctx.state.
-        const next = polled.cursor !== undefined ? { value: polled.cursor } : result.stateChanged ? { value: result.state ?? null } : undefined;
+        const next =
+          polled.cursor !== undefined
+            ? { value: polled.cursor }
+            : result.stateChanged
+              ? { value: result.state ?? null }
+              : undefined;
         if (next) {
           await sql`
             insert into node_state (workflow_id, node_id, state) values (${workflowId}, ${step.id}, ${JSON.stringify(next.value)}::jsonb)
@@ -260,7 +277,8 @@ export class Poller {
     } else if (outcome.status === 'polled') {
       this.polls++;
       this.enqueued += outcome.runIds.length;
-      if (outcome.runIds.length) this.log.info('poll started runs', { workflowId, nodeId, runs: outcome.runIds.length });
+      if (outcome.runIds.length)
+        this.log.info('poll started runs', { workflowId, nodeId, runs: outcome.runIds.length });
     }
     return outcome;
   }
@@ -301,7 +319,9 @@ async function parsePollParams(def: NodeDefinition, step: IRStep, workflowId: st
   }
   const parsed = def.params.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const text = parsed.error.issues.map((i) => `params.${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+  const text = parsed.error.issues
+    .map((i) => `params.${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
   return { ok: false, message: `${where} has invalid parameters: ${text}; fix them and activate the workflow again` };
 }
 
@@ -317,7 +337,10 @@ function pollAsRun(def: NodeDefinition): NodeDefinition {
       const result: unknown = await poll(ctx);
       const items = (result as { items?: unknown } | null)?.items;
       if (!Array.isArray(items)) {
-        throw new NodeError('fatal', `poll of node ${def.id} returned ${result === null ? 'null' : typeof result}${Array.isArray(result) ? ' (an array)' : ''} without an items list; expected { items: [...], cursor? }`);
+        throw new NodeError(
+          'fatal',
+          `poll of node ${def.id} returned ${result === null ? 'null' : typeof result}${Array.isArray(result) ? ' (an array)' : ''} without an items list; expected { items: [...], cursor? }`,
+        );
       }
       const cursor = (result as { cursor?: Json }).cursor;
       return { output: { items: items as Json[], ...(cursor === undefined ? {} : { cursor }) } };

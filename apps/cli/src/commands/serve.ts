@@ -1,4 +1,4 @@
-import { createApiqServer, createLogger, Executor, Maintenance, Scheduler } from '@apiq/runtime';
+import { createApiqServer, createLogger, Executor, Maintenance, Poller, Scheduler } from '@apiq/runtime';
 import { loadCatalog, openMigratedDatabase } from '../context.ts';
 
 function onShutdown(stop: () => Promise<void>): void {
@@ -54,13 +54,16 @@ export async function workerCommand(opts: { concurrency?: string; threads?: stri
     ...(process.env.APIQ_LEASE_MS ? { leaseMs: Number(process.env.APIQ_LEASE_MS) } : {}),
   });
   const scheduler = new Scheduler({ db: opened.db, pool: opened.pool, log });
+  const poller = new Poller({ db: opened.db, pool: opened.pool, catalog, log });
   const maintenance = new Maintenance({ db: opened.db, log });
   await executor.start();
   await scheduler.start();
+  await poller.start();
   maintenance.start();
   process.send?.({ type: 'ready', executor: executor.id });
   onShutdown(async () => {
     await maintenance.stop();
+    await poller.stop();
     await scheduler.stop();
     await executor.stop();
     await opened.close();
