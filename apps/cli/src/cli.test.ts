@@ -131,6 +131,27 @@ describe('the apiq command', () => {
     expect(bundle.workflows[0]!.graph.nodes).toHaveLength(2);
     const again = await apiq('import', await file('bundle.json', exported.stdout));
     expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/imported flow {2}v2/);
+  });
+
+  it('imports nothing when one workflow cannot be activated', async () => {
+    const hook = (name: string) => ({
+      name,
+      nodes: [{ id: 'hook', type: 'core.webhook_trigger', params: { path: 'same/path' } }],
+      edges: [],
+    });
+    const r = await apiq(
+      'import',
+      await file('clash.json', { workflows: [{ graph: hook('first hook') }, { graph: hook('second hook') }] }),
+      '--activate',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nothing imported: webhook path "\/webhook\/same\/path" is already used/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const names = (
+      JSON.parse((await apiq('export')).stdout) as { workflows: { graph: { name: string } }[] }
+    ).workflows.map((w) => w.graph.name);
+    expect(names).not.toContain('first hook');
   });
 
   it('refuses an import with an invalid workflow and imports nothing', async () => {
@@ -145,6 +166,23 @@ describe('the apiq command', () => {
       (w) => w.graph.name,
     );
     expect(names).not.toContain('x');
+  });
+
+  it('lists runs, shows one, and refuses actions that do not fit its state', async () => {
+    await apiq('run', await file('run.json', flow), '--input', '{"name":"Cy"}');
+    const list = await apiq('runs', 'list', '--workflow', 'greet', '--json');
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout) as { id: string; status: string; name: string }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.name === 'greet' && r.status === 'succeeded')).toBe(true);
+    const shown = await apiq('runs', 'show', rows[0]!.id);
+    expect((JSON.parse(shown.stdout) as { steps: unknown[] }).steps).toHaveLength(2);
+    const retry = await apiq('runs', 'retry', rows[0]!.id);
+    expect(retry.code).toBe(1);
+    expect(retry.stderr).toMatch(/is succeeded: only failed, dead or cancelled runs can be retried/);
+    const bad = await apiq('runs', 'cancel', 'not-a-run');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"not-a-run" is not a run id/);
   });
 
   it('exits 2 on an unknown command', async () => {

@@ -4,6 +4,7 @@ import { validateCommand } from './commands/validate.ts';
 import { runCommand } from './commands/run.ts';
 import { exportCommand, importCommand } from './commands/transfer.ts';
 import { startCommand } from './commands/start.ts';
+import { runsActionCommand, runsListCommand, runsShowCommand } from './commands/runs.ts';
 import { webCommand, workerCommand } from './commands/serve.ts';
 
 export async function main(argv: string[]): Promise<void> {
@@ -55,6 +56,25 @@ export async function main(argv: string[]): Promise<void> {
     .description('import workflows from an export or a workflow file')
     .option('--activate', 'activate the imported workflows')
     .action(async (file, opts) => exitWith(await importCommand(file, opts)));
+  const runs = program.command('runs').description('list, inspect and control runs');
+  runs
+    .command('list')
+    .description('newest runs first')
+    .option('-w, --workflow <name-or-id>')
+    .option('-s, --status <status>', 'queued, running, waiting, succeeded, failed, cancelled or dead')
+    .option('-n, --limit <n>', 'how many', '20')
+    .option('--json')
+    .action(async (opts) => exitWith(await runsListCommand(opts)));
+  runs
+    .command('show <id>')
+    .description('a run and its step attempts, as JSON')
+    .action(async (id) => exitWith(await runsShowCommand(id)));
+  for (const action of ['cancel', 'pause', 'resume', 'retry'] as const) {
+    runs
+      .command(`${action} <id>`)
+      .description(`${action} a run`)
+      .action(async (id) => exitWith(await runsActionCommand(action, id)));
+  }
   program
     .command('bench')
     .description('benchmark webhook workflows (prints figures)')

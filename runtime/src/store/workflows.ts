@@ -44,7 +44,7 @@ export async function saveWorkflow(
   const checked = validateWorkflow(input, catalog);
   if (!checked.ok) throw new WorkflowInvalidError(checked.errors);
   const ir = compileWorkflow(checked.graph, catalog);
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     let workflowId = options.workflowId;
     if (!workflowId) {
       const row = await tx
@@ -91,7 +91,7 @@ export async function saveWorkflow(
  * transaction, so a path taken by another workflow fails the activation and changes nothing.
  */
 export async function activateWorkflow(db: Kysely<Database>, workflowId: string, versionId?: string): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     const wf = await tx.selectFrom('workflows').selectAll().where('id', '=', workflowId).forUpdate().executeTakeFirst();
     if (!wf) throw new WorkflowConflictError(`workflow ${workflowId} does not exist`);
     const vid = versionId ?? wf.current_version_id;
@@ -153,7 +153,7 @@ export async function activateWorkflow(db: Kysely<Database>, workflowId: string,
 }
 
 export async function deactivateWorkflow(db: Kysely<Database>, workflowId: string): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.deleteFrom('webhook_endpoints').where('workflow_id', '=', workflowId).execute();
     await tx.deleteFrom('schedules').where('workflow_id', '=', workflowId).execute();
     await tx
@@ -163,6 +163,11 @@ export async function deactivateWorkflow(db: Kysely<Database>, workflowId: strin
       .execute();
   });
   await sql`select pg_notify('apiq_workflows', ${workflowId})`.execute(db);
+}
+
+/** Runs `fn` in the caller's transaction when there is one, else in a new one. */
+export function inTransaction<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
 
 export function normalizeWebhookPath(path: string): string {

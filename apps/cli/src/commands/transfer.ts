@@ -1,5 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { activateWorkflow, saveWorkflow, WorkflowInvalidError } from '@apiq/runtime';
+import {
+  activateWorkflow,
+  inTransaction,
+  saveWorkflow,
+  WorkflowConflictError,
+  WorkflowInvalidError,
+} from '@apiq/runtime';
+import { validateWorkflow } from '@apiq/graph';
 import { CliError, loadCatalog, openMigratedDatabase } from '../context.ts';
 import { readJsonFile } from '../read-workflow-file.ts';
 
@@ -33,40 +40,55 @@ export async function exportCommand(opts: { workflow?: string; out?: string }): 
 
 /**
  * `apiq import file`: accepts an export bundle or a single workflow graph. Every workflow is
- * validated first; if any is invalid nothing is imported.
+ * validated first, and everything is saved (and activated) in one transaction: if any workflow
+ * is invalid or cannot be activated, nothing is imported. A bundle entry whose `id` names an
+ * existing workflow becomes a new version of it; anything else becomes a new workflow.
  */
 export async function importCommand(file: string, opts: { activate?: boolean }): Promise<number> {
   const data = await readJsonFile(file);
-  const graphs = isBundle(data)
-    ? data.workflows.map((w) => ({ graph: w.graph, active: w.active === true }))
-    : [{ graph: data, active: false }];
+  const entries = isBundle(data)
+    ? data.workflows.map((w) => ({
+        graph: w.graph,
+        active: w.active === true,
+        id: typeof w.id === 'string' ? w.id : undefined,
+      }))
+    : [{ graph: data, active: false, id: undefined }];
   const catalog = await loadCatalog();
-  const { validateWorkflow } = await import('@apiq/graph');
   const problems: string[] = [];
-  graphs.forEach((g, i) => {
-    const r = validateWorkflow(g.graph, catalog);
-    if (!r.ok) problems.push(...r.errors.map((e) => `workflows[${i}] ${e.path}: ${e.message}`));
+  entries.forEach((e, i) => {
+    const r = validateWorkflow(e.graph, catalog);
+    if (!r.ok)
+      problems.push(...r.errors.map((err) => `${isBundle(data) ? `workflows[${i}] ` : ''}${err.path}: ${err.message}`));
   });
   if (problems.length)
     throw new CliError(`${file}: nothing imported, ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   const opened = await openMigratedDatabase();
   try {
-    for (const g of graphs) {
-      const saved = await saveWorkflow(opened.db, catalog, g.graph).catch((err: unknown) => {
-        if (err instanceof WorkflowInvalidError) throw new CliError(err.message);
-        throw err;
-      });
-      if (opts.activate || g.active) await activateWorkflow(opened.db, saved.workflowId);
-      process.stdout.write(
-        `${saved.workflowId}  ${saved.graph.name}${opts.activate || g.active ? '  (active)' : ''}\n`,
-      );
-    }
+    const lines = await inTransaction(opened.db, async (tx) => {
+      const out: string[] = [];
+      for (const e of entries) {
+        const existing =
+          e.id && /^[0-9a-f-]{36}$/i.test(e.id)
+            ? await tx.selectFrom('workflows').select('id').where('id', '=', e.id).executeTakeFirst()
+            : undefined;
+        const saved = await saveWorkflow(tx, catalog, e.graph, existing ? { workflowId: existing.id } : {});
+        const activate = opts.activate || e.active;
+        if (activate) await activateWorkflow(tx, saved.workflowId);
+        out.push(`${saved.workflowId}  ${saved.graph.name}  v${saved.version}${activate ? '  (active)' : ''}`);
+      }
+      return out;
+    }).catch((err: unknown) => {
+      if (err instanceof WorkflowInvalidError || err instanceof WorkflowConflictError)
+        throw new CliError(`${file}: nothing imported: ${err.message}`);
+      throw err;
+    });
+    process.stdout.write(lines.join('\n') + '\n');
     return 0;
   } finally {
     await opened.close();
   }
 }
 
-function isBundle(v: unknown): v is { workflows: { graph: unknown; active?: boolean }[] } {
+function isBundle(v: unknown): v is { workflows: { graph: unknown; active?: boolean; id?: unknown }[] } {
   return typeof v === 'object' && v !== null && Array.isArray((v as { workflows?: unknown }).workflows);
 }
