@@ -74,13 +74,18 @@ export const code = defineNode({
   },
 });
 
-/** What the code sees. Inside a for-each loop the step's input is the current item. */
+/** What the code sees. Inside a for-each loop, `item` is the loop's current item. */
 function bindingsOf(ctx: NodeContext<unknown>): UserCodeData {
   const data: UserCodeData = { input: ctx.input, trigger: ctx.trigger, steps: {} };
-  const index = loopIndex(ctx.run.iteration);
-  if (index !== undefined) {
-    data.item = ctx.input;
-    data.index = index;
+  if (ctx.loop) {
+    data.item = ctx.loop.item;
+    data.index = ctx.loop.index;
+  } else {
+    const index = loopIndex(ctx.run.iteration);
+    if (index !== undefined) {
+      data.item = ctx.input;
+      data.index = index;
+    }
   }
   return data;
 }

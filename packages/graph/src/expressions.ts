@@ -18,7 +18,8 @@ export interface ExpressionBindings {
   /** Inside a for-each: the current item and its index. */
   item?: unknown;
   index?: number;
-  run?: { id: string; workflowId: string };
+  /** `resumeUrl`: the URL that resumes this run when it waits on a Wait node in webhook mode. */
+  run?: { id: string; workflowId: string; resumeUrl?: string };
 }
 
 export interface ExpressionLimits {

@@ -56,6 +56,8 @@ export interface NodeContext<P> {
   inputs: Record<string, Json>;
   /** The trigger's output for this run. */
   trigger: Json;
+  /** Inside a for-each loop: the current item and its position (innermost loop). */
+  loop?: { item: Json; index: number };
   /** Credential values by kind, decrypted for this step only. */
   credentials: Record<string, Record<string, string>>;
   fetch: NodeFetch;

@@ -9,6 +9,7 @@ export interface StepInvocation {
   input: Json;
   inputs: Record<string, Json>;
   trigger: Json;
+  loop?: { item: Json; index: number };
   credentials: Record<string, Record<string, string>>;
   idempotencyKey: string;
   state: Json | undefined;
@@ -58,6 +59,7 @@ export async function invokeDefinition(
         input: inv.input,
         inputs: inv.inputs,
         trigger: inv.trigger,
+        ...(inv.loop ? { loop: inv.loop } : {}),
         credentials: inv.credentials,
         fetch,
         log: { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') },

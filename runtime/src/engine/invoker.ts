@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { CatalogEntry, NodeCatalog, NodeFetch } from '@apiq/sdk';
 import { createSafeFetch } from '@apiq/http';
@@ -26,6 +27,12 @@ export const INLINE_NODE_TYPES: ReadonlySet<string> = new Set([
   'core.stop_error',
   'core.no_op',
 ]);
+
+const CANCELLED: InvocationResult = {
+  ok: false,
+  logs: [],
+  error: { kind: 'cancelled', name: 'Cancelled', message: 'step was cancelled' },
+};
 
 export interface Invoker {
   invoke(inv: StepInvocation, signal?: AbortSignal): Promise<InvocationResult>;
@@ -71,9 +78,25 @@ export function createInvoker(options: InvokerOptions): Invoker {
         };
       }
       if (INLINE_NODE_TYPES.has(inv.type) || !entry.source) return invokeDefinition(entry.def, inv, fetch, signal);
-      const task: PoolTask = { module: entry.source.module, exportName: entry.source.exportName, invocation: inv };
+      // Piscina runs a task that carries an AbortSignal alone on its thread (aborting it kills the
+      // thread), so cancellation travels over a port instead and threads stay shared.
+      const { port1, port2 } = new MessageChannel();
+      const task: PoolTask = {
+        module: entry.source.module,
+        exportName: entry.source.exportName,
+        invocation: inv,
+        cancelPort: port2,
+      };
+      const onAbort = () => port1.postMessage('cancel');
+      signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        return (await getPool().run(task, signal ? { signal } : {})) as InvocationResult;
+        const running = getPool().run(task, { transferList: [port2] }) as Promise<InvocationResult>;
+        if (!signal) return await running;
+        const cancelled = new Promise<InvocationResult>((resolve) => {
+          if (signal.aborted) resolve(CANCELLED);
+          signal.addEventListener('abort', () => resolve(CANCELLED), { once: true });
+        });
+        return await Promise.race([running, cancelled]);
       } catch (err) {
         const e = err as Error;
         const aborted = e.name === 'AbortError' || signal?.aborted;
@@ -84,6 +107,9 @@ export function createInvoker(options: InvokerOptions): Invoker {
             ? { kind: 'cancelled', name: 'Cancelled', message: 'step was cancelled' }
             : { kind: 'retryable', name: e.name || 'WorkerError', message: `worker failed: ${e.message}` },
         };
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        port1.close();
       }
     },
     async close() {

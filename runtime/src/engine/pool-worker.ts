@@ -1,5 +1,6 @@
 // Piscina task file: runs one node invocation inside a worker thread.
 import { pathToFileURL } from 'node:url';
+import type { MessagePort } from 'node:worker_threads';
 import type { NodeDefinition } from '@apiq/sdk';
 import { createSafeFetch } from '@apiq/http';
 import { invokeDefinition, type InvocationResult, type StepInvocation } from './invocation.ts';
@@ -8,6 +9,8 @@ export interface PoolTask {
   module: string;
   exportName: string;
   invocation: StepInvocation;
+  /** A message on this port cancels the step (its ctx.signal aborts). */
+  cancelPort?: MessagePort;
 }
 
 const definitions = new Map<string, Promise<NodeDefinition>>();
@@ -31,5 +34,11 @@ function load(module: string, exportName: string): Promise<NodeDefinition> {
 
 export default async function runTask(task: PoolTask): Promise<InvocationResult> {
   const def = await load(task.module, task.exportName);
-  return invokeDefinition(def, task.invocation, fetch);
+  const cancel = new AbortController();
+  task.cancelPort?.on('message', () => cancel.abort(new Error('step cancelled')));
+  try {
+    return await invokeDefinition(def, task.invocation, fetch, cancel.signal);
+  } finally {
+    task.cancelPort?.close();
+  }
 }

@@ -304,6 +304,59 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
     expect(done?.output).toEqual({ approved: true });
   });
 
+  it('gives steps the resume URL before the wait parks the run', async () => {
+    const saved = await engine.save({
+      name: 'approval link',
+      nodes: [
+        manual,
+        { id: 'link', type: 'core.set', params: { fields: { approveAt: expr('$run.resumeUrl') } } },
+        { id: 'wait', type: 'core.wait', params: { mode: 'webhook' } },
+      ],
+      edges: [edge('start', 'link'), edge('link', 'wait')],
+    });
+    const parked = await engine.run(saved);
+    expect(parked.status).toBe('waiting');
+    const url = (parked.byStep.link?.output as { approveAt: string }).approveAt;
+    const match = /\/webhook-resume\/([0-9a-f-]{36})\/([\w-]+)$/.exec(url);
+    expect(match?.[1]).toBe(parked.runId);
+    const finished = engine.waitFor(parked.runId);
+    expect(await resumeWaitingRun(engine.db, parked.runId, match![2]!, { approved: 'yes' })).toBe(true);
+    expect((await finished)?.status).toBe('succeeded');
+    expect((await getRun(engine.db, parked.runId))?.output).toEqual({ approved: 'yes' });
+  });
+
+  it('runs for-each items concurrently when asked, keeping results in item order', async () => {
+    const base = arrived;
+    maxInFlight = inFlight;
+    const saved = await engine.save({
+      name: 'parallel items',
+      nodes: [
+        manual,
+        { id: 'each', type: 'core.for_each', params: { items: expr('$trigger.ids'), concurrency: 3 } },
+        { id: 'call', type: 'core.http_request', params: { url: `${upstreamUrl}/hold` } },
+        { id: 'tag', type: 'core.code', params: { code: 'return { id: item, status: input.status };' } },
+        { id: 'all', type: 'core.aggregate' },
+      ],
+      edges: [edge('start', 'each'), edge('each', 'call', 'item'), edge('call', 'tag'), edge('tag', 'all')],
+    });
+    const { runId } = await enqueueRun(engine.db, {
+      workflowId: saved.workflowId,
+      versionId: saved.versionId,
+      triggerKind: 'manual',
+      triggerPayload: { ids: ['a', 'b', 'c'] },
+    });
+    const finished = engine.waitFor(runId);
+    await nextArrival(base + 3);
+    expect(inFlight).toBe(3);
+    for (let i = 0; i < 3; i++) held.shift()!.release();
+    expect((await finished)?.status).toBe('succeeded');
+    expect((await getRun(engine.db, runId))?.output).toEqual([
+      { id: 'a', status: 200 },
+      { id: 'b', status: 200 },
+      { id: 'c', status: 200 },
+    ]);
+  });
+
   it('waits for a duration and then continues', async () => {
     const run = await engine.run(
       {

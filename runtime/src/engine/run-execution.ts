@@ -166,13 +166,29 @@ export class RunExecution {
     }
   }
 
+  /** Runs the loop body once per item, `concurrency` items at a time (the for-each's param). */
   private async runLoop(step: IRStep, items: Json, iteration: string, frames: LoopFrame[]): Promise<void> {
     const loop = this.ir.loops[step.id]!;
     const list = Array.isArray(items) ? items : [];
-    for (let i = 0; i < list.length; i++) {
-      const child = iteration === '' ? String(i) : `${iteration}.${i}`;
-      await this.runScope(loop.body, child, [...frames, { loopId: step.id, item: list[i] as Json, index: i }]);
-    }
+    const requested = step.params.concurrency;
+    const limit =
+      typeof requested === 'number' && Number.isInteger(requested) ? Math.min(50, Math.max(1, requested)) : 1;
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const worker = async () => {
+      while (!failure && next < list.length) {
+        const i = next++;
+        const child = iteration === '' ? String(i) : `${iteration}.${i}`;
+        try {
+          await this.runScope(loop.body, child, [...frames, { loopId: step.id, item: list[i] as Json, index: i }]);
+        } catch (error) {
+          // The first item to fail, wait or be requeued decides; the others finish what they started.
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
+    if (failure) throw failure.error;
   }
 
   private async runStep(
@@ -222,6 +238,9 @@ export class RunExecution {
         input,
         inputs,
         trigger: (this.run.trigger_payload ?? null) as Json,
+        ...(frames.length > 0
+          ? { loop: { item: frames[frames.length - 1]!.item, index: frames[frames.length - 1]!.index } }
+          : {}),
         credentials: {},
         idempotencyKey: `${this.run.id}:${step.id}:${iteration}`,
         state: undefined,
@@ -338,11 +357,11 @@ export class RunExecution {
     const change: RunChange = { status: 'waiting', release: true, event: { kind: 'waiting', status: 'waiting' } };
     if ('until' in wait) {
       change.availableInMs = Math.max(0, Date.parse(wait.until) - Date.now());
-      change.state = { ...this.state, waitingStep: step.id };
+      change.state = { ...this.state, waitingStep: step.id, waitMode: 'time' };
     } else {
-      const token = randomBytes(18).toString('base64url');
+      const token = this.resumeToken();
       change.availableInMs = wait.timeoutAt ? Math.max(0, Date.parse(wait.timeoutAt) - Date.now()) : 'never';
-      change.state = { ...this.state, waitingStep: step.id, resumeToken: token };
+      change.state = { ...this.state, waitingStep: step.id, waitMode: 'webhook', resumeToken: token };
     }
     await this.commit([], change);
     throw new Suspend('waiting');
@@ -356,7 +375,7 @@ export class RunExecution {
     startedAt: Date,
   ): Promise<void> {
     const resumed = 'resumePayload' in this.state;
-    const isWebhookWait = this.state.resumeToken !== undefined || resumed;
+    const isWebhookWait = this.state.waitMode === 'webhook';
     if (isWebhookWait && !resumed) {
       await this.handleFailure(step, iteration, previous.attempt, input, startedAt, {
         kind: 'fatal',
@@ -369,6 +388,7 @@ export class RunExecution {
     delete this.state.resumePayload;
     delete this.state.resumeToken;
     delete this.state.waitingStep;
+    delete this.state.waitMode;
     this.record(step, iteration, previous.attempt, 'succeeded', input, ['main'], undefined, output, startedAt);
     this.lastOutput = output;
     await this.commit([], { state: this.state });
@@ -524,6 +544,20 @@ export class RunExecution {
     return Math.max(1, Math.min(step.policy.timeoutMs, left));
   }
 
+  /**
+   * The token of this run's resume URL, made on first use and saved with the next write, so a
+   * step can send the URL (say, in an approval email) before the Wait step parks the run.
+   */
+  private resumeToken(): string {
+    if (typeof this.state.resumeToken !== 'string') {
+      this.state.resumeToken = randomBytes(18).toString('base64url');
+      this.stateDirty = true;
+    }
+    return this.state.resumeToken as string;
+  }
+
+  private stateDirty = false;
+
   private async checkStop(): Promise<void> {
     if (this.cancelRequested) await this.finishCancelled();
     if (this.pauseRequested) {
@@ -638,12 +672,17 @@ export class RunExecution {
       return parsed;
     }
     const frame = frames[frames.length - 1];
+    const wantsResumeUrl = JSON.stringify(step.params).includes('resumeUrl');
     const resolved = await resolveParams(step.params, {
       trigger: (this.run.trigger_payload ?? null) as Json,
       input,
       steps: this.stepsSnapshot(iteration),
       ...(frame ? { item: frame.item, index: frame.index } : {}),
-      run: { id: this.run.id, workflowId: this.run.workflow_id },
+      run: {
+        id: this.run.id,
+        workflowId: this.run.workflow_id,
+        ...(wantsResumeUrl ? { resumeUrl: `${publicUrl()}/webhook-resume/${this.run.id}/${this.resumeToken()}` } : {}),
+      },
     });
     return parseParams(def.params, resolved, step.id);
   }
@@ -712,7 +751,9 @@ export class RunExecution {
 
   private async commit(extra: StepRow[], change?: RunChange, db: Kysely<Database> = this.deps.db): Promise<void> {
     const rows = [...this.pending.splice(0), ...extra];
-    if (rows.length === 0 && !change && !this.unsentResponse) return;
+    if (rows.length === 0 && !change && !this.unsentResponse && !this.stateDirty) return;
+    if (this.stateDirty && !(change && 'state' in change)) change = { ...change, state: this.state };
+    this.stateDirty = false;
     await commitRunWrites(
       db,
       this.fence,
@@ -750,6 +791,11 @@ export class RunExecution {
 }
 
 const staticParams = new Map<string, unknown>();
+
+/** Where this instance is reached from outside (resume URLs): APIQ_PUBLIC_URL, else localhost. */
+function publicUrl(): string {
+  return (process.env.APIQ_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
+}
 
 function parseParams(
   schema: {
