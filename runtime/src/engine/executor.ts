@@ -19,7 +19,7 @@ import { loadVersionIR } from '../store/workflows.ts';
 import { listen, type Unlisten } from '../store/listen.ts';
 import { createInvoker, type Invoker } from './invoker.ts';
 import { RunExecution } from './run-execution.ts';
-import { LeaseLostError, commitRunWrites } from './step-writer.ts';
+import { LeaseLostError, WriteBatcher, commitRunWrites } from './step-writer.ts';
 import { createLogger, type Log } from '../log.ts';
 
 /** How soon a run held back by its workflow's concurrency limit is tried again. */
@@ -64,6 +64,7 @@ export class Executor {
   private fillAgain = false;
   private stopping = false;
   private completed = 0;
+  private readonly writer: WriteBatcher;
 
   constructor(private readonly options: ExecutorOptions) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -75,6 +76,7 @@ export class Executor {
       options.invoker ??
       createInvoker({ catalog: options.catalog, ...(options.threads ? { threads: options.threads } : {}) });
     this.log = options.log ?? createLogger({ component: 'executor' });
+    this.writer = new WriteBatcher(options.db, options.pool);
   }
 
   get runsCompleted(): number {
@@ -211,16 +213,22 @@ export class Executor {
   private applyControl(flags: Map<string, RunControl>): void {
     for (const [runId, slot] of this.active) {
       const f = flags.get(runId);
-      if (f?.cancelRequested) slot.execution?.cancel();
-      else if (f?.pauseRequested) slot.execution?.pause();
+      if (!f || !slot.execution || (!f.cancelRequested && !f.pauseRequested)) continue;
+      if (f.cancelRequested) slot.execution.cancel();
+      else slot.execution.pause();
+      this.controlled.add(runId);
     }
   }
+
+  /** Runs this executor has been told to cancel or pause (and has told their execution). */
+  readonly controlled = new Set<string>();
 
   private launch(run: Run): void {
     const slot: { execution?: RunExecution; done: Promise<void> } = { done: Promise.resolve() };
     this.active.set(run.id, slot);
     slot.done = this.execute(run, slot).finally(() => {
       this.active.delete(run.id);
+      this.controlled.delete(run.id);
       this.completed++;
       if (this.missedWakeup) {
         this.missedWakeup = false;
@@ -249,6 +257,7 @@ export class Executor {
           invoker: this.invoker,
           owner: this.id,
           pool: this.options.pool,
+          writer: this.writer,
           onRequeued: (delay) => setTimeout(() => this.fill(), delay + 5).unref(),
         },
         run,

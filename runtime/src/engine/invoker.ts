@@ -8,9 +8,10 @@ import { invokeDefinition, type InvocationResult, type StepInvocation } from './
 import type { PoolTask } from './pool-worker.ts';
 
 /**
- * Built-in nodes that only reshape data in O(input) time run in the executor thread: a hop to
- * a worker costs more than they do. Everything else — user code, network calls, third-party
- * plugins — runs in the worker pool, off the thread that heartbeats leases.
+ * Built-in nodes that only reshape data in O(input) time, and the built-in HTTP Request node
+ * (asynchronous I/O through the safe client, no CPU-bound work), run in the executor thread: a
+ * hop to a worker costs more than they do. Everything else — user code, third-party plugins —
+ * runs in the worker pool, off the thread that heartbeats leases.
  */
 export const INLINE_NODE_TYPES: ReadonlySet<string> = new Set([
   'core.manual_trigger',
@@ -26,6 +27,7 @@ export const INLINE_NODE_TYPES: ReadonlySet<string> = new Set([
   'core.wait',
   'core.stop_error',
   'core.no_op',
+  'core.http_request',
 ]);
 
 const CANCELLED: InvocationResult = {

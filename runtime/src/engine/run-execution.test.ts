@@ -5,6 +5,11 @@ import { startTestEngine, type TestEngine } from '../testing/harness.ts';
 import { enqueueRun, getRun, pauseRun, requestCancel, resumeRun, resumeWaitingRun } from '../store/runs.ts';
 
 const expr = (src: string) => ({ kind: 'expr', src });
+/** Waits (polling every 5 ms, at most 5 s) until `check` holds. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
 const manual = { id: 'start', type: 'core.manual_trigger' };
 const edge = (source: string, target: string, sourcePort = 'main', targetPort = 'main') => ({
   source,
@@ -140,6 +145,7 @@ describe.each(testServers())('run execution on $name', ({ url }) => {
     const parked = engine.waitFor(runId, ['waiting', 'finished']);
     await nextArrival(base + 1);
     expect(await pauseRun(engine.db, runId)).toBe(true);
+    await until(() => engine.executors[0]!.controlled.has(runId));
     held.shift()!.release();
     expect((await parked)?.kind).toBe('waiting');
     const paused = await getRun(engine.db, runId);

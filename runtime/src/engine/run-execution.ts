@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Json, NodeCatalog, NodeResult, RespondInstruction, SerializedError } from '@apiq/sdk';
 import { hasExpressions, resolveParams, type IRStep, type WorkflowIR } from '@apiq/graph';
 import type { Database, Run, StepStatus } from '@apiq/db';
-import { commitRunWrites, type RunChange, type StepRow } from './step-writer.ts';
+import { commitRunWrites, type RunChange, type StepRow, type WriteBatcher } from './step-writer.ts';
 import { INLINE_NODE_TYPES, type Invoker } from './invoker.ts';
 import { nextRetryDelay } from './retry.ts';
 
@@ -15,6 +15,8 @@ export interface ExecutionDeps {
   owner: string;
   /** Hot-path writes run as prepared statements on this pool. */
   pool?: pg.Pool;
+  /** Combines this run's writes with those of other runs on the same executor. */
+  writer?: WriteBatcher;
   /** Called when the run was put back in the queue to be picked up after `delayMs`. */
   onRequeued?(delayMs: number): void;
 }
@@ -62,6 +64,7 @@ export class RunExecution {
   private cautious: boolean;
   private responded = false;
   private unsentResponse: RespondInstruction | undefined;
+  private unflushedCompletion = false;
   cancelRequested = false;
   private readonly abort = new AbortController();
 
@@ -226,8 +229,8 @@ export class RunExecution {
     }
     if (step.sideEffects || this.cautious) {
       this.pending.push(this.row(step, iteration, attempt, 'running', input, null, null, startedAt, null));
-      await this.commit([]);
-    } else if (this.unsentResponse && !INLINE_NODE_TYPES.has(step.type)) {
+      await this.commit([], undefined, this.deps.db, { relaxed: true });
+    } else if ((this.unsentResponse || this.unflushedCompletion) && !INLINE_NODE_TYPES.has(step.type)) {
       await this.commit([]);
     }
     const result = await this.deps.invoker.invoke(
@@ -294,8 +297,13 @@ export class RunExecution {
       // Sent with the next write, which comes before any step that could take long.
       this.responded = true;
       this.unsentResponse = result.respond;
-    } else if (step.sideEffects || this.cautious) {
+    } else if (this.cautious) {
       await this.commit([]);
+    } else if (step.sideEffects) {
+      // Its "running" row is already durable; the completion goes out with the next write, which
+      // comes before any step that is not a quick built-in. A crash in between re-runs the step
+      // (recorded as interrupted, same idempotency key), exactly as a crash during it would.
+      this.unflushedCompletion = true;
     }
     if (step.construct === 'for_each') await this.runLoop(step, output, iteration, frames);
   }
@@ -738,7 +746,8 @@ export class RunExecution {
       attempt,
       status,
       node_type: step?.type ?? 'unknown',
-      input,
+      // A trigger's input is the run's trigger payload, already stored on the run.
+      input: step?.construct === 'trigger' ? null : input,
       output,
       ports: ports.length ? ports : null,
       error,
@@ -749,18 +758,23 @@ export class RunExecution {
     };
   }
 
-  private async commit(extra: StepRow[], change?: RunChange, db: Kysely<Database> = this.deps.db): Promise<void> {
+  private async commit(
+    extra: StepRow[],
+    change?: RunChange,
+    db: Kysely<Database> = this.deps.db,
+    o: { relaxed?: boolean } = {},
+  ): Promise<void> {
     const rows = [...this.pending.splice(0), ...extra];
     if (rows.length === 0 && !change && !this.unsentResponse && !this.stateDirty) return;
     if (this.stateDirty && !(change && 'state' in change)) change = { ...change, state: this.state };
     this.stateDirty = false;
-    await commitRunWrites(
-      db,
-      this.fence,
-      rows,
-      this.withResponse(change),
-      db === this.deps.db ? this.deps.pool : undefined,
-    );
+    this.unflushedCompletion = false;
+    const full = this.withResponse(change);
+    // A write that carries a response or a run change is always flushed before it counts.
+    const relaxed = o.relaxed === true && !full;
+    if (db === this.deps.db && this.deps.writer)
+      await this.deps.writer.write({ fence: this.fence, rows, ...(full ? { change: full } : {}), relaxed });
+    else await commitRunWrites(db, this.fence, rows, full, db === this.deps.db ? this.deps.pool : undefined);
   }
 
   /** Adds a webhook response produced since the last write to this write and its event. */

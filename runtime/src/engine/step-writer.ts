@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { queryPrepared } from '../store/prepared.ts';
 import type { Database, StepStatus } from '@apiq/db';
@@ -46,58 +46,171 @@ export class LeaseLostError extends Error {
 
 const MAX_NOTIFY_BYTES = 7000;
 
+export interface Fence {
+  runId: string;
+  owner: string;
+  token: number;
+}
+
+/** One run's writes: step rows and an optional change to the run row. */
+export interface RunWrite {
+  fence: Fence;
+  rows: StepRow[];
+  change?: RunChange;
+  /**
+   * Commit without waiting for the WAL flush. Only for "step started" markers: they are visible
+   * to other executors at once (what crash recovery needs); a database crash may lose one, and
+   * the step then simply runs again. Every later write of the run is flushed and covers it.
+   */
+  relaxed?: boolean;
+}
+
 /**
  * Writes step rows and run changes in ONE statement fenced by the lease token: if another
- * executor has claimed the run since, nothing is written and LeaseLostError is thrown.
+ * executor has claimed the run since, nothing is written for it and LeaseLostError is thrown.
  */
 export async function commitRunWrites(
   db: Kysely<Database>,
-  fence: { runId: string; owner: string; token: number },
+  fence: Fence,
   rows: StepRow[],
   change?: RunChange,
   /** When given (outside a transaction), the statement runs prepared on this pool. */
   pool?: pg.Pool,
 ): Promise<void> {
-  const steps = rows.length > 0 ? JSON.stringify(rows) : null;
-  const sets: RawBuilder<unknown>[] = [];
-  if (change) {
-    if (change.status) sets.push(sql`status = ${change.status}`);
-    if ('output' in change) sets.push(sql`output = ${json(change.output)}::jsonb`);
-    if ('error' in change) sets.push(sql`error = ${json(change.error)}::jsonb`);
-    if ('response' in change) sets.push(sql`response = ${json(change.response)}::jsonb`);
-    if ('state' in change)
-      sets.push(sql`state = ${change.state === null ? null : JSON.stringify(change.state)}::jsonb`);
-    if (change.availableInMs === 'never') sets.push(sql`available_at = 'infinity'`);
-    else if (change.availableInMs !== undefined)
-      sets.push(sql`available_at = now() + ${change.availableInMs} * interval '1 millisecond'`);
-    if (change.release) sets.push(sql`lease_owner = null, lease_until = null`);
-    if (change.finished) sets.push(sql`finished_at = now()`);
-  }
-  const event = change?.event ? eventPayload(fence.runId, change.event) : null;
-  const query = sql<{ ok: number }>`
-    with ok as (
-      select id from runs where id = ${fence.runId} and lease_token = ${fence.token} and lease_owner = ${fence.owner} for update
+  const [ok] = await commitWrites(db, [{ fence, rows, ...(change ? { change } : {}) }], pool);
+  if (!ok) throw new LeaseLostError(fence.runId);
+}
+
+/**
+ * The writes of several runs in one statement (one round trip, one commit, one WAL flush).
+ * Returns, per write, whether its fence held. At most one write per run may be in a batch.
+ */
+export async function commitWrites(db: Kysely<Database>, writes: RunWrite[], pool?: pg.Pool): Promise<boolean[]> {
+  const runs = writes.map(({ fence, change }) => ({
+    run_id: fence.runId,
+    owner: fence.owner,
+    token: fence.token,
+    changed: change !== undefined,
+    status: change?.status ?? null,
+    set_output: change !== undefined && 'output' in change,
+    output: change?.output ?? null,
+    set_error: change !== undefined && 'error' in change,
+    error: change?.error ?? null,
+    set_response: change !== undefined && 'response' in change,
+    response: change?.response ?? null,
+    set_state: change !== undefined && 'state' in change,
+    state: change?.state ?? null,
+    available_never: change?.availableInMs === 'never',
+    available_ms: typeof change?.availableInMs === 'number' ? change.availableInMs : null,
+    release: change?.release === true,
+    finished: change?.finished === true,
+    event: change?.event ? eventPayload(fence.runId, change.event) : null,
+  }));
+  const steps = writes.flatMap(({ fence, rows }) => rows.map((r) => ({ run_id: fence.runId, ...r })));
+  // The id list lets the planner use the primary key: it cannot see how few rows `b` holds.
+  const ids = writes.map((w) => w.fence.runId);
+  const relaxed = writes.every((w) => w.relaxed === true);
+  const query = sql<{ ok: string[] | null }>`
+    with b as (
+      select * from jsonb_to_recordset(${JSON.stringify(runs)}::jsonb) as b(run_id uuid, owner text, token int, changed bool,
+        status text, set_output bool, output jsonb, set_error bool, error jsonb, set_response bool, response jsonb,
+        set_state bool, state jsonb, available_never bool, available_ms float8, release bool, finished bool, event text)
+    ),
+    ok as (
+      select r.id from runs r join b on b.run_id = r.id and r.lease_token = b.token and r.lease_owner = b.owner
+      where r.id = any(${ids}::uuid[])
+      for update of r
     ),
     ins as (
       insert into step_attempts (run_id, step_id, iteration, attempt, status, node_type, input, output, ports, error, logs, started_at, finished_at, duration_ms)
-      select ${fence.runId}::uuid, x.step_id, x.iteration, x.attempt, x.status, x.node_type, x.input, x.output, x.ports, x.error, x.logs,
+      select x.run_id, x.step_id, x.iteration, x.attempt, x.status, x.node_type, x.input, x.output, x.ports, x.error, x.logs,
              x.started_at, x.finished_at, x.duration_ms
-      from jsonb_to_recordset(${steps}::jsonb) as x(step_id text, iteration text, attempt int, status text, node_type text, input jsonb,
-           output jsonb, ports jsonb, error jsonb, logs jsonb, started_at timestamptz, finished_at timestamptz, duration_ms int)
-      where exists (select 1 from ok)
+      from jsonb_to_recordset(${steps.length > 0 ? JSON.stringify(steps) : '[]'}::jsonb) as x(run_id uuid, step_id text, iteration text,
+           attempt int, status text, node_type text, input jsonb, output jsonb, ports jsonb, error jsonb, logs jsonb,
+           started_at timestamptz, finished_at timestamptz, duration_ms int)
+      where x.run_id in (select id from ok)
       on conflict (run_id, step_id, iteration, attempt) do update set
         status = excluded.status, output = excluded.output, ports = excluded.ports, error = excluded.error,
         logs = excluded.logs, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms
       returning 1
-    )
-    ${sets.length > 0 ? sql`, upd as (update runs set ${sql.join(sets)} where id in (select id from ok) returning id)` : sql``}
-    select count(*)::int as ok ${event ? sql`, pg_notify(${RUN_EVENT_CHANNEL}, ${event})` : sql``} from ok`;
-  const rowsOut = pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows;
-  if ((rowsOut[0]?.ok ?? 0) === 0) throw new LeaseLostError(fence.runId);
+    ),
+    upd as (
+      update runs r set
+        status = coalesce(b.status, r.status),
+        output = case when b.set_output then b.output else r.output end,
+        error = case when b.set_error then b.error else r.error end,
+        response = case when b.set_response then b.response else r.response end,
+        state = case when b.set_state then b.state else r.state end,
+        available_at = case when b.available_never then 'infinity'
+                            when b.available_ms is not null then now() + b.available_ms * interval '1 millisecond'
+                            else r.available_at end,
+        lease_owner = case when b.release then null else r.lease_owner end,
+        lease_until = case when b.release then null else r.lease_until end,
+        finished_at = case when b.finished then now() else r.finished_at end
+      from b where r.id = any(${ids}::uuid[]) and r.id = b.run_id and b.changed and r.id in (select id from ok)
+      returning r.id
+    ),
+    n as (select pg_notify(${RUN_EVENT_CHANNEL}, b.event) from b where b.event is not null and b.run_id in (select id from ok)),
+    flush as (select set_config('synchronous_commit', ${relaxed ? 'off' : 'on'}, true) as mode)
+    select (select array_agg(id) from ok) as ok, (select count(*) from n) as notified, (select count(*) from upd) as updated,
+      (select mode from flush) as flush`;
+  const out = pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows;
+  const held = new Set(out[0]?.ok ?? []);
+  return writes.map((w) => held.has(w.fence.runId));
 }
 
-function json(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+/**
+ * Combines the writes of concurrently running runs: while one statement is in flight, new
+ * writes wait and go out together in the next. A lone write goes out at once.
+ */
+export class WriteBatcher {
+  private queue: { write: RunWrite; resolve(): void; reject(e: unknown): void }[] = [];
+  private busy = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly pool?: pg.Pool,
+    private readonly maxBatch = 64,
+  ) {}
+
+  write(write: RunWrite): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ write, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.queue.length > 0) {
+        // One write per run per statement: a second write of the same run waits for the next.
+        const seen = new Set<string>();
+        const batch: typeof this.queue = [];
+        const rest: typeof this.queue = [];
+        for (const item of this.queue) {
+          if (batch.length < this.maxBatch && !seen.has(item.write.fence.runId)) {
+            seen.add(item.write.fence.runId);
+            batch.push(item);
+          } else rest.push(item);
+        }
+        this.queue = rest;
+        try {
+          const held = await commitWrites(
+            this.db,
+            batch.map((b) => b.write),
+            this.pool,
+          );
+          batch.forEach((b, i) => (held[i] ? b.resolve() : b.reject(new LeaseLostError(b.write.fence.runId))));
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
 }
 
 function eventPayload(id: string, event: NonNullable<RunChange['event']>): string {

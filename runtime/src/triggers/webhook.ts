@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '@apiq/db';
 import type { WorkflowIR } from '@apiq/graph';
-import { enqueueRun, resumeWaitingRun } from '../store/runs.ts';
+import { EnqueueBatcher, resumeWaitingRun } from '../store/runs.ts';
 import { loadVersionIR, normalizeWebhookPath } from '../store/workflows.ts';
 import type { RunEventHub } from '../store/run-events.ts';
 import { sendJson } from '../server/respond.ts';
@@ -36,8 +36,11 @@ const DROP_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization'])
  */
 export class WebhookHandler {
   private readonly cache = new Map<string, Endpoint | null>();
+  private readonly runs: EnqueueBatcher;
 
-  constructor(private readonly o: WebhookOptions) {}
+  constructor(private readonly o: WebhookOptions) {
+    this.runs = new EnqueueBatcher(o.db, o.pool);
+  }
 
   /** Drops cached endpoint lookups (called when workflows are activated or deactivated). */
   invalidate(): void {
@@ -90,18 +93,14 @@ export class WebhookHandler {
       if (!DROP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const keyHeader = req.headers[endpoint.idempotencyHeader];
     const idempotencyKey = typeof keyHeader === 'string' && keyHeader.length > 0 ? keyHeader.slice(0, 200) : null;
-    const { runId, created } = await enqueueRun(
-      this.o.db,
-      {
-        workflowId: endpoint.workflowId,
-        versionId: endpoint.versionId,
-        workspaceId: endpoint.workspaceId,
-        triggerKind: 'webhook',
-        triggerPayload: { method, path, query: Object.fromEntries(query), headers, body: parsed.value },
-        idempotencyKey,
-      },
-      this.o.pool,
-    );
+    const { runId, created } = await this.runs.enqueue({
+      workflowId: endpoint.workflowId,
+      versionId: endpoint.versionId,
+      workspaceId: endpoint.workspaceId,
+      triggerKind: 'webhook',
+      triggerPayload: { method, path, query: Object.fromEntries(query), headers, body: parsed.value },
+      idempotencyKey,
+    });
     if (!created) res.setHeader('idempotent-replayed', 'true');
     if (endpoint.respond === 'immediately') {
       sendJson(res, 202, { runId, status: 'queued' });

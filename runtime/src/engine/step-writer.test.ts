@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServers } from '@apiq/db/testing';
+import { startTestEngine, type TestEngine } from '../testing/harness.ts';
+import { claimQueuedRuns, enqueueRuns } from '../store/runs.ts';
+import { LeaseLostError, WriteBatcher, type StepRow } from './step-writer.ts';
+
+describe.each(testServers())('batched run writes on $name', ({ url }) => {
+  let engine: TestEngine;
+  beforeAll(async () => {
+    engine = await startTestEngine(url, { executor: false });
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  const row = (stepId: string, attempt = 1): StepRow => ({
+    step_id: stepId,
+    iteration: '',
+    attempt,
+    status: 'succeeded',
+    node_type: 'core.no_op',
+    input: null,
+    output: { step: stepId },
+    ports: ['main'],
+    error: null,
+    logs: null,
+    started_at: new Date().toISOString(),
+    finished_at: new Date().toISOString(),
+    duration_ms: 0,
+  });
+
+  it('commits the writes of many runs together and refuses only the fenced-out one', async () => {
+    const saved = await engine.save({ name: 'w', nodes: [{ id: 'start', type: 'core.manual_trigger' }], edges: [] });
+    await enqueueRuns(
+      engine.db,
+      Array.from({ length: 4 }, () => ({ ...saved, triggerKind: 'manual', triggerPayload: {} })),
+    );
+    const claimed = await claimQueuedRuns(engine.db, { owner: 'me', leaseMs: 60_000, limit: 4 });
+    expect(claimed).toHaveLength(4);
+    const writer = new WriteBatcher(engine.db);
+    const fence = (i: number, token = Number(claimed[i]!.lease_token)) => ({
+      runId: claimed[i]!.id,
+      owner: 'me',
+      token,
+    });
+    const results = await Promise.allSettled([
+      writer.write({
+        fence: fence(0),
+        rows: [row('a')],
+        change: { status: 'succeeded', output: 1, finished: true, release: true },
+      }),
+      writer.write({ fence: fence(1), rows: [row('a')] }),
+      writer.write({ fence: fence(1), rows: [row('b')], change: { status: 'succeeded', output: 2, release: true } }),
+      writer.write({ fence: fence(2, 99), rows: [row('a')], change: { status: 'failed' } }),
+      writer.write({ fence: fence(3), rows: [], change: { state: { note: 'x' } } }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(LeaseLostError);
+    const runs = await engine.db
+      .selectFrom('runs')
+      .select(['id', 'status', 'output', 'state', 'lease_owner'])
+      .where(
+        'id',
+        'in',
+        claimed.map((c) => c.id),
+      )
+      .execute();
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    expect(byId.get(claimed[0]!.id)).toMatchObject({ status: 'succeeded', output: 1, lease_owner: null });
+    expect(byId.get(claimed[1]!.id)).toMatchObject({ status: 'succeeded', output: 2, lease_owner: null });
+    expect(byId.get(claimed[2]!.id)).toMatchObject({ status: 'running', lease_owner: 'me' });
+    expect(byId.get(claimed[3]!.id)).toMatchObject({ status: 'running', state: { note: 'x' } });
+    const steps = await engine.db
+      .selectFrom('step_attempts')
+      .select(['run_id', 'step_id'])
+      .where(
+        'run_id',
+        'in',
+        claimed.map((c) => c.id),
+      )
+      .execute();
+    expect(steps.map((s) => `${claimed.findIndex((c) => c.id === s.run_id)}:${s.step_id}`).sort()).toEqual([
+      '0:a',
+      '1:a',
+      '1:b',
+    ]);
+  });
+});
