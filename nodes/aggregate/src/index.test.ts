@@ -1,25 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { FatalError, paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { FatalError, paramsJsonSchema, type Json } from '@apiq/sdk';
+import { runNode, testContext } from '@apiq/sdk/testing';
 import { aggregate } from './index.ts';
 
-function makeCtx<P>(params: P, input: Json): NodeContext<P> {
-  return {
-    params,
-    input,
-    inputs: { main: input },
-    trigger: null,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'collect', attempt: 1, iteration: '' },
-  };
-}
-
-function run(rawParams: unknown, input: Json) {
-  return aggregate.run(makeCtx(aggregate.params.parse(rawParams), input));
+async function run(params: unknown, input: Json) {
+  return (await runNode(aggregate, { params, input })).result;
 }
 
 const results: Json = [
@@ -67,15 +52,19 @@ describe('core.aggregate', () => {
   });
 
   it('names the item that has no usable key', () => {
-    const ctx = makeCtx(aggregate.params.parse({ mode: 'object', keyField: 'id' }), [{ id: 1 }, { name: 'no id' }]);
+    const ctx = testContext(aggregate.params.parse({ mode: 'object', keyField: 'id' }), {
+      input: [{ id: 1 }, { name: 'no id' }],
+    });
     expect(() => aggregate.run(ctx)).toThrow(FatalError);
     expect(() => aggregate.run(ctx)).toThrow(/cannot key item 1 by "id": it is missing/);
-    const nested = makeCtx(aggregate.params.parse({ mode: 'object', keyField: 'id' }), [{ id: { x: 1 } }]);
+    const nested = testContext(aggregate.params.parse({ mode: 'object', keyField: 'id' }), {
+      input: [{ id: { x: 1 } }],
+    });
     expect(() => aggregate.run(nested)).toThrow(/it is an object/);
   });
 
   it('fails clearly when the input is not a list', () => {
-    expect(() => aggregate.run(makeCtx(aggregate.params.parse({}), { a: 1 }))).toThrow(
+    expect(() => aggregate.run(testContext(aggregate.params.parse({}), { input: { a: 1 } }))).toThrow(
       /Aggregate expects the list of loop results, got object/,
     );
   });

@@ -1,27 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { checkDefinition, FatalError, paramsJsonSchema, serializeError, type Json, type NodeContext } from '@apiq/sdk';
+import { checkDefinition, FatalError, paramsJsonSchema, serializeError, type LogEntry } from '@apiq/sdk';
+import { runNode, testContext } from '@apiq/sdk/testing';
 import { code, loopIndex } from './index.ts';
 
-type Params = ReturnType<typeof code.params.parse>;
-type Logged = Array<[string, string]>;
+const trigger = { event: 'order.created' };
 
-function makeCtx(params: Params, input: Json, iteration = ''): { ctx: NodeContext<Params>; logged: Logged } {
-  const logged: Logged = [];
-  const log = (level: string) => (message: string) => void logged.push([level, message]);
-  const ctx: NodeContext<Params> = {
-    params,
-    input,
-    inputs: { main: input },
-    trigger: { event: 'order.created' },
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'sum_items', attempt: 1, iteration },
-  };
-  return { ctx, logged };
+/** The logs as [level, message] pairs. */
+function levelsAndMessages(logs: LogEntry[]): Array<[string, string]> {
+  return logs.map((entry) => [entry.level, entry.message]);
 }
 
 async function failure(promise: Promise<unknown> | unknown): Promise<FatalError> {
@@ -58,22 +44,22 @@ describe('core.code', () => {
   });
 
   it('outputs what the code returns and forwards console output to the step log', async () => {
-    const params = code.params.parse({
+    const params = {
       code: 'const total = input.items.reduce((sum, x) => sum + x.price, 0);\nconsole.log("items", input.items.length);\nconsole.warn("careful");\nreturn { total, event: trigger.event, steps };',
-    });
-    const { ctx, logged } = makeCtx(params, { items: [{ price: 2 }, { price: 3 }] });
-    expect(await code.run(ctx)).toEqual({ output: { total: 5, event: 'order.created', steps: {} } });
-    expect(logged).toEqual([
+    };
+    const { result, logs } = await runNode(code, { params, input: { items: [{ price: 2 }, { price: 3 }] }, trigger });
+    expect(result).toEqual({ output: { total: 5, event: 'order.created', steps: {} } });
+    expect(levelsAndMessages(logs)).toEqual([
       ['info', 'items 2'],
       ['warn', 'careful'],
     ]);
   });
 
   it('runs the README example', async () => {
-    const params = code.params.parse({
+    const params = {
       code: 'const total = input.items.reduce((sum, item) => sum + item.price * item.qty, 0);\nconsole.log(`${input.items.length} items`);\nreturn { orderId: input.id, total: Math.round(total * 100) / 100 };',
       timeoutMs: 1000,
-    });
+    };
     const input = {
       id: 7,
       items: [
@@ -81,22 +67,22 @@ describe('core.code', () => {
         { price: 1, qty: 3 },
       ],
     };
-    const { ctx, logged } = makeCtx(params, input);
-    expect(await code.run(ctx)).toEqual({ output: { orderId: 7, total: 8 } });
-    expect(logged).toEqual([['info', '2 items']]);
+    const { result, logs } = await runNode(code, { params, input, trigger });
+    expect(result).toEqual({ output: { orderId: 7, total: 8 } });
+    expect(levelsAndMessages(logs)).toEqual([['info', '2 items']]);
   });
 
   it('passes item and index inside a loop, and leaves them undefined outside', async () => {
-    const params = code.params.parse({ code: 'return { item: item ?? null, index: index ?? null };' });
-    expect(await code.run(makeCtx(params, { sku: 'a' }, '2').ctx)).toEqual({
-      output: { item: { sku: 'a' }, index: 2 },
-    });
-    expect(await code.run(makeCtx(params, { sku: 'a' }, '').ctx)).toEqual({ output: { item: null, index: null } });
+    const params = { code: 'return { item: item ?? null, index: index ?? null };' };
+    const inLoop = await runNode(code, { params, input: { sku: 'a' }, trigger, run: { iteration: '2' } });
+    expect(inLoop.result).toEqual({ output: { item: { sku: 'a' }, index: 2 } });
+    const outside = await runNode(code, { params, input: { sku: 'a' }, trigger, run: { iteration: '' } });
+    expect(outside.result).toEqual({ output: { item: null, index: null } });
   });
 
   it('turns a bug in the code into a fatal error with the line, keeping the logs', async () => {
     const params = code.params.parse({ code: 'console.log("start");\nreturn input.customer.name;' });
-    const { ctx, logged } = makeCtx(params, {});
+    const ctx = testContext(params, { input: {}, trigger });
     const err = await failure(code.run(ctx));
     expect(err).toBeInstanceOf(FatalError);
     expect(serializeError(err)).toMatchObject({
@@ -104,12 +90,13 @@ describe('core.code', () => {
       message: expect.stringMatching(/^Code failed at line 2: TypeError: Cannot read properties of undefined/),
       details: { error: 'CodeError', line: 2 },
     });
-    expect(logged).toEqual([['info', 'start']]);
+    expect(levelsAndMessages(ctx.logs)).toEqual([['info', 'start']]);
   });
 
   it('turns a timeout into a fatal error naming the limit', async () => {
-    const params = code.params.parse({ code: 'while (true) {}', timeoutMs: 50 });
-    const err = await failure(code.run(makeCtx(params, null).ctx));
+    const err = await failure(
+      runNode(code, { params: { code: 'while (true) {}', timeoutMs: 50 }, input: null, trigger }),
+    );
     expect(serializeError(err)).toMatchObject({
       kind: 'fatal',
       message: expect.stringMatching(/^Code ran longer than 50 ms/),
@@ -118,9 +105,8 @@ describe('core.code', () => {
 
   it('reports a cancelled run as cancelled, not as a code failure', async () => {
     const params = code.params.parse({ code: 'await new Promise(() => {});', timeoutMs: 10_000 });
-    const { ctx } = makeCtx(params, null);
     const controller = new AbortController();
-    const run = code.run({ ...ctx, signal: controller.signal });
+    const run = code.run(testContext(params, { input: null, trigger, signal: controller.signal }));
     controller.abort();
     expect(serializeError(await failure(run))).toMatchObject({ kind: 'cancelled' });
   });

@@ -1,25 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { FatalError, paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { FatalError, paramsJsonSchema, type Json } from '@apiq/sdk';
+import { runNode, testContext } from '@apiq/sdk/testing';
 import { forEach } from './index.ts';
 
-function makeCtx<P>(params: P, input: Json): NodeContext<P> {
-  return {
-    params,
-    input,
-    inputs: { main: input },
-    trigger: null,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'each_order', attempt: 1, iteration: '' },
-  };
-}
-
-function run(rawParams: unknown, input: Json) {
-  return forEach.run(makeCtx(forEach.params.parse(rawParams), input));
+async function run(params: unknown, input: Json) {
+  return (await runNode(forEach, { params, input })).result;
 }
 
 describe('core.for_each', () => {
@@ -50,12 +35,12 @@ describe('core.for_each', () => {
   });
 
   it('fails clearly when the value is not a list', () => {
-    const fromParam = makeCtx(forEach.params.parse({ items: { id: 1 } }), null);
+    const fromParam = testContext(forEach.params.parse({ items: { id: 1 } }), { input: null });
     expect(() => forEach.run(fromParam)).toThrow(FatalError);
     expect(() => forEach.run(fromParam)).toThrow(/^For each expects a list, got object from the "items" parameter/);
-    const fromInput = makeCtx(forEach.params.parse({}), 'text');
+    const fromInput = testContext(forEach.params.parse({}), { input: 'text' });
     expect(() => forEach.run(fromInput)).toThrow(/^For each expects a list, got string from the input/);
-    expect(() => forEach.run(makeCtx(forEach.params.parse({}), null))).toThrow(/got null/);
+    expect(() => forEach.run(testContext(forEach.params.parse({}), { input: null }))).toThrow(/got null/);
   });
 
   it('rejects a concurrency outside 1 to 50', () => {

@@ -1,17 +1,9 @@
 import { createSafeFetch, type SafeFetch } from '@apiq/http';
 import { startLocalServer, type LocalHandler, type LocalServer } from '@apiq/http/testing';
-import {
-  FatalError,
-  paramsJsonSchema,
-  RateLimitedError,
-  RetryableError,
-  type Json,
-  type NodeContext,
-  type NodeFetch,
-} from '@apiq/sdk';
+import { FatalError, paramsJsonSchema, RateLimitedError, RetryableError, type Json, type NodeFetch } from '@apiq/sdk';
+import { runNode } from '@apiq/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpRequest } from './index.ts';
-import type { HttpRequestParams } from './params.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -30,27 +22,13 @@ function safeFetch(allow: string[] = ['127.0.0.1/32']): SafeFetch {
   return fetch;
 }
 
-function makeCtx(
-  params: HttpRequestParams,
-  options: { fetch?: NodeFetch; signal?: AbortSignal } = {},
-): NodeContext<HttpRequestParams> {
-  return {
+async function run(params: Record<string, unknown>, options: { fetch?: NodeFetch; signal?: AbortSignal } = {}) {
+  const { result } = await runNode(httpRequest, {
     params,
-    input: null,
-    inputs: {},
-    trigger: null,
-    credentials: {},
     fetch: options.fetch ?? safeFetch(),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: options.signal ?? new AbortController().signal,
+    signal: options.signal,
     idempotencyKey: 'run-1:call-api:1',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'call-api', attempt: 1, iteration: '' },
-  };
-}
-
-async function run(rawParams: Record<string, unknown>, options: { fetch?: NodeFetch; signal?: AbortSignal } = {}) {
-  const result = await httpRequest.run(makeCtx(httpRequest.params.parse(rawParams), options));
+  });
   if (!('output' in result)) throw new Error('expected an output');
   return result.output as { status: number; headers: Record<string, string>; body: Json };
 }

@@ -1,25 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { FatalError, paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { FatalError, paramsJsonSchema, type Json } from '@apiq/sdk';
+import { runNode, testContext } from '@apiq/sdk/testing';
 import { ifNode } from './index.ts';
 
-function makeCtx<P>(params: P, input: Json, trigger: Json = null): NodeContext<P> {
-  return {
-    params,
-    input,
-    inputs: { main: input },
-    trigger,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'check', attempt: 1, iteration: '' },
-  };
-}
-
-function run(rawParams: unknown, input: Json, trigger: Json = null) {
-  return ifNode.run(makeCtx(ifNode.params.parse(rawParams), input, trigger));
+async function run(params: unknown, input: Json, trigger: Json = null) {
+  return (await runNode(ifNode, { params, input, trigger })).result;
 }
 
 describe('core.if', () => {
@@ -71,7 +56,7 @@ describe('core.if', () => {
 
   it('turns a rule that cannot be evaluated into a fatal error', () => {
     // Params normally arrive validated; this one bypasses the schema.
-    const ctx = makeCtx({ condition: { nope: [1] } as Record<string, Json> }, 1);
+    const ctx = testContext({ condition: { nope: [1] } as Record<string, Json> }, { input: 1 });
     expect(() => ifNode.run(ctx)).toThrow(FatalError);
     expect(() => ifNode.run(ctx)).toThrow(
       /If could not evaluate its condition: invalid condition: unknown operator "nope"/,

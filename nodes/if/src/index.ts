@@ -1,15 +1,4 @@
-import { checkCondition, defineNode, evaluateCondition, FatalError, z, type NodeResult } from '@apiq/sdk';
-
-const conditionSchema = z
-  .union([z.boolean(), z.record(z.string(), z.json())], {
-    error:
-      'condition must be true, false or a json-logic rule object such as {"==": [{"var": "input.status"}, "paid"]}',
-  })
-  .superRefine((rule, ctx) => {
-    const problem = checkCondition(rule);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .describe('json-logic rule over { input, trigger }, e.g. {">": [{"var": "input.total"}, 100]}');
+import { conditionSchema, defineNode, evaluateCondition, FatalError, z, type NodeResult } from '@apiq/sdk';
 
 /** Sends its input to the `true` or the `false` port depending on a json-logic condition. */
 export const ifNode = defineNode({

@@ -1,22 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { paramsJsonSchema } from '@apiq/sdk';
+import { runNode } from '@apiq/sdk/testing';
 import { manualTrigger } from './index.ts';
-
-function makeCtx<P>(params: P, trigger: Json): NodeContext<P> {
-  return {
-    params,
-    input: null,
-    inputs: {},
-    trigger,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'start', attempt: 1, iteration: '' },
-  };
-}
 
 describe('core.manual_trigger', () => {
   it('is a manual trigger without inputs', () => {
@@ -36,13 +21,10 @@ describe('core.manual_trigger', () => {
   });
 
   it('outputs the manual input the run was started with', async () => {
-    const params = manualTrigger.params.parse({
-      inputSchema: { type: 'object', properties: { email: { type: 'string' } } },
-    });
-    expect(await manualTrigger.run(makeCtx(params, { email: 'ada@example.com' }))).toEqual({
-      output: { email: 'ada@example.com' },
-    });
-    expect(await manualTrigger.run(makeCtx(manualTrigger.params.parse({}), null))).toEqual({ output: null });
+    const params = { inputSchema: { type: 'object', properties: { email: { type: 'string' } } } };
+    const started = await runNode(manualTrigger, { params, trigger: { email: 'ada@example.com' } });
+    expect(started.result).toEqual({ output: { email: 'ada@example.com' } });
+    expect((await runNode(manualTrigger, { params: {}, trigger: null })).result).toEqual({ output: null });
   });
 
   it('rejects an input schema that is not an object', () => {

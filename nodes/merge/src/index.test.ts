@@ -1,26 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { paramsJsonSchema, type Json } from '@apiq/sdk';
+import { runNode } from '@apiq/sdk/testing';
 import { merge } from './index.ts';
 
-function makeCtx<P>(params: P, inputs: Record<string, Json>): NodeContext<P> {
-  const first = Object.values(inputs)[0];
-  return {
-    params,
-    input: first === undefined ? null : first,
-    inputs,
-    trigger: null,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'join', attempt: 1, iteration: '' },
-  };
-}
-
-async function run(rawParams: unknown, inputs: Record<string, Json>): Promise<Json> {
-  const result = await merge.run(makeCtx(merge.params.parse(rawParams), inputs));
+async function run(params: unknown, inputs: Record<string, Json>): Promise<Json> {
+  const { result } = await runNode(merge, { params, inputs });
   if (!('output' in result)) throw new Error('expected an output');
   return result.output;
 }

@@ -1,21 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { paramsJsonSchema, type Json } from '@apiq/sdk';
+import { runNode } from '@apiq/sdk/testing';
 import { respondWebhook } from './index.ts';
 
-function makeCtx<P>(params: P, input: Json): NodeContext<P> {
-  return {
-    params,
-    input,
-    inputs: { main: input },
-    trigger: { method: 'POST', path: 'orders', query: {}, headers: {}, body: null },
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'reply', attempt: 1, iteration: '' },
-  };
+const trigger = { method: 'POST', path: 'orders', query: {}, headers: {}, body: null };
+
+async function run(params: unknown, input: Json) {
+  return (await runNode(respondWebhook, { params, input, trigger })).result;
 }
 
 describe('core.respond_webhook', () => {
@@ -31,12 +22,12 @@ describe('core.respond_webhook', () => {
   });
 
   it('responds with the given status, headers and body and passes the input on', async () => {
-    const params = respondWebhook.params.parse({
+    const params = {
       status: 201,
       headers: { 'content-type': 'application/json', 'x-order': '42' },
       body: { created: true },
-    });
-    expect(await respondWebhook.run(makeCtx(params, { id: 42 }))).toEqual({
+    };
+    expect(await run(params, { id: 42 })).toEqual({
       output: { id: 42 },
       respond: {
         status: 201,
@@ -47,16 +38,14 @@ describe('core.respond_webhook', () => {
   });
 
   it('responds 200 with the input when no body is set', async () => {
-    const params = respondWebhook.params.parse({});
-    expect(await respondWebhook.run(makeCtx(params, [1, 2]))).toEqual({
+    expect(await run({}, [1, 2])).toEqual({
       output: [1, 2],
       respond: { status: 200, headers: {}, body: [1, 2] },
     });
   });
 
   it('keeps an explicit null body instead of falling back to the input', async () => {
-    const params = respondWebhook.params.parse({ status: 204, body: null });
-    expect(await respondWebhook.run(makeCtx(params, { id: 1 }))).toMatchObject({
+    expect(await run({ status: 204, body: null }, { id: 1 })).toMatchObject({
       respond: { status: 204, body: null },
     });
   });

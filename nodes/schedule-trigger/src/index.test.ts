@@ -1,22 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { paramsJsonSchema } from '@apiq/sdk';
+import { runNode } from '@apiq/sdk/testing';
 import { scheduleTrigger } from './index.ts';
-
-function makeCtx<P>(params: P, trigger: Json): NodeContext<P> {
-  return {
-    params,
-    input: null,
-    inputs: {},
-    trigger,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'every_morning', attempt: 1, iteration: '' },
-  };
-}
 
 function firstIssue(raw: unknown) {
   const result = scheduleTrigger.params.safeParse(raw);
@@ -52,9 +37,8 @@ describe('core.schedule_trigger', () => {
 
   it('outputs the tick the engine fired', async () => {
     const tick = { scheduledAt: '2030-01-07T08:00:00.000Z', firedAt: '2030-01-07T08:00:00.412Z' };
-    expect(await scheduleTrigger.run(makeCtx(scheduleTrigger.params.parse({ cron: '0 9 * * 1' }), tick))).toEqual({
-      output: tick,
-    });
+    const { result } = await runNode(scheduleTrigger, { params: { cron: '0 9 * * 1' }, trigger: tick });
+    expect(result).toEqual({ output: tick });
   });
 
   it('rejects bad cron expressions, zones and missed-tick policies with clear messages', () => {

@@ -1,25 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { FatalError, paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { FatalError, paramsJsonSchema, type Json } from '@apiq/sdk';
+import { runNode } from '@apiq/sdk/testing';
 import { setFields } from './index.ts';
 
-function makeCtx<P>(params: P, input: Json): NodeContext<P> {
-  return {
-    params,
-    input,
-    inputs: { main: input },
-    trigger: null,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'set-1', attempt: 1, iteration: '' },
-  };
-}
-
-async function run(rawParams: unknown, input: Json): Promise<Json> {
-  const result = await setFields.run(makeCtx(setFields.params.parse(rawParams), input));
+async function run(params: unknown, input: Json): Promise<Json> {
+  const { result } = await runNode(setFields, { params, input });
   if (!('output' in result)) throw new Error('expected an output');
   return result.output;
 }

@@ -1,22 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { FatalError, serializeError, type Json, type NodeContext } from '@apiq/sdk';
+import { FatalError, serializeError } from '@apiq/sdk';
+import { testContext } from '@apiq/sdk/testing';
 import { stopError } from './index.ts';
-
-function makeCtx<P>(params: P, input: Json): NodeContext<P> {
-  return {
-    params,
-    input,
-    inputs: { main: input },
-    trigger: null,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'step-1', attempt: 1, iteration: '' },
-  };
-}
 
 describe('core.stop_error', () => {
   it('is a flow node without side effects', () => {
@@ -32,7 +17,7 @@ describe('core.stop_error', () => {
     const params = stopError.params.parse({ message: 'Order 42 has a negative total' });
     let thrown: unknown;
     try {
-      stopError.run(makeCtx(params, { id: 42 }));
+      stopError.run(testContext(params, { input: { id: 42 } }));
     } catch (err) {
       thrown = err;
     }

@@ -1,25 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { FatalError, paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { FatalError, paramsJsonSchema, type Json } from '@apiq/sdk';
+import { runNode, testContext } from '@apiq/sdk/testing';
 import { switchNode } from './index.ts';
 
-function makeCtx<P>(params: P, input: Json): NodeContext<P> {
-  return {
-    params,
-    input,
-    inputs: { main: input },
-    trigger: { source: 'test' },
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'route', attempt: 1, iteration: '' },
-  };
-}
+const trigger = { source: 'test' };
 
-function run(rawParams: unknown, input: Json) {
-  return switchNode.run(makeCtx(switchNode.params.parse(rawParams), input));
+async function run(params: unknown, input: Json) {
+  return (await runNode(switchNode, { params, input, trigger })).result;
 }
 
 const byTotal = [
@@ -74,9 +61,9 @@ describe('core.switch', () => {
   });
 
   it('names the case whose rule cannot be evaluated', () => {
-    const ctx = makeCtx(
+    const ctx = testContext(
       { cases: [{ condition: true }, { condition: { nope: 1 } as Record<string, Json> }], mode: 'all' as const },
-      1,
+      { input: 1, trigger },
     );
     expect(() => switchNode.run(ctx)).toThrow(FatalError);
     expect(() => switchNode.run(ctx)).toThrow(/Switch could not evaluate case 2/);

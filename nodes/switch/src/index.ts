@@ -1,17 +1,6 @@
-import { checkCondition, defineNode, evaluateCondition, FatalError, z, type Json } from '@apiq/sdk';
+import { conditionSchema, defineNode, evaluateCondition, FatalError, z, type Json } from '@apiq/sdk';
 
 const MAX_CASES = 4;
-
-const conditionSchema = z
-  .union([z.boolean(), z.record(z.string(), z.json())], {
-    error:
-      'condition must be true, false or a json-logic rule object such as {"==": [{"var": "input.status"}, "paid"]}',
-  })
-  .superRefine((rule, ctx) => {
-    const problem = checkCondition(rule);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .describe('json-logic rule over { input, trigger }');
 
 /** Routes its input to `case_1`…`case_4` by json-logic conditions, or to `default` when none match. */
 export const switchNode = defineNode({

@@ -1,25 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { paramsJsonSchema, type Json, type NodeContext, type NodeResult } from '@apiq/sdk';
+import { paramsJsonSchema, type Json, type NodeResult } from '@apiq/sdk';
+import { runNode } from '@apiq/sdk/testing';
 import { wait } from './index.ts';
 
-function makeCtx<P>(params: P, input: Json): NodeContext<P> {
-  return {
-    params,
-    input,
-    inputs: { main: input },
-    trigger: null,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'pause', attempt: 1, iteration: '' },
-  };
-}
-
-async function run(rawParams: unknown, input: Json): Promise<NodeResult> {
-  return wait.run(makeCtx(wait.params.parse(rawParams), input));
+async function run(params: unknown, input: Json): Promise<NodeResult> {
+  return (await runNode(wait, { params, input })).result;
 }
 
 function waitOf(result: NodeResult): Record<string, unknown> {

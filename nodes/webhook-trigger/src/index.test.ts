@@ -1,23 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { paramsJsonSchema, type Json, type NodeContext } from '@apiq/sdk';
+import { paramsJsonSchema } from '@apiq/sdk';
+import { runNode } from '@apiq/sdk/testing';
 import * as webhookModule from './index.ts';
 import { webhookTrigger } from './index.ts';
-
-function makeCtx<P>(params: P, trigger: Json): NodeContext<P> {
-  return {
-    params,
-    input: null,
-    inputs: {},
-    trigger,
-    credentials: {},
-    fetch: () => Promise.reject(new Error('no network in this test')),
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    signal: new AbortController().signal,
-    idempotencyKey: 'test-key',
-    state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'hook', attempt: 1, iteration: '' },
-  };
-}
 
 function firstIssue(raw: unknown) {
   const result = webhookTrigger.params.safeParse(raw);
@@ -68,8 +53,9 @@ describe('core.webhook_trigger', () => {
       headers: { 'content-type': 'application/json' },
       body: { id: 42 },
     };
-    const params = webhookTrigger.params.parse({ path: 'orders/created', respond: 'last_node' });
-    expect(await webhookTrigger.run(makeCtx(params, request))).toEqual({ output: request });
+    const params = { path: 'orders/created', respond: 'last_node' };
+    const { result } = await runNode(webhookTrigger, { params, trigger: request });
+    expect(result).toEqual({ output: request });
   });
 
   it('rejects bad paths with clear messages', () => {

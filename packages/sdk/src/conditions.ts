@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import * as jsonLogicModule from 'json-logic-js';
 
 /**
@@ -138,3 +139,18 @@ export function evaluateCondition(rule: unknown, data: Record<string, unknown>):
   }
   return Boolean(result);
 }
+
+/**
+ * The parameter schema of a condition: `true`, `false` or a json-logic rule over
+ * `{ input, trigger }`; an unknown operator is refused with the reason.
+ */
+export const conditionSchema = z
+  .union([z.boolean(), z.record(z.string(), z.json())], {
+    error:
+      'condition must be true, false or a json-logic rule object such as {"==": [{"var": "input.status"}, "paid"]}',
+  })
+  .superRefine((rule, ctx) => {
+    const problem = checkCondition(rule);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('json-logic rule over { input, trigger }, e.g. {">": [{"var": "input.total"}, 100]}');

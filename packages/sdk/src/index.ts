@@ -24,6 +24,6 @@ export type * from './types.ts';
 export { z } from 'zod';
 export { createStaticCatalog } from './catalog.ts';
 export type { NodeCatalog, CatalogEntry, NodeSource } from './catalog.ts';
-export { evaluateCondition, checkCondition, ConditionError } from './conditions.ts';
+export { evaluateCondition, checkCondition, conditionSchema, ConditionError } from './conditions.ts';
 export { verifyWebhookSignature, signWebhookBody } from './webhook-signature.ts';
 export type { SignatureCheck, SignatureFailure, VerifySignatureOptions } from './webhook-signature.ts';

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { queryPrepared } from '../store/prepared.ts';
+import { Batcher } from '../store/batcher.ts';
 import type { Database, StepStatus } from '@apiq/db';
 import { RUN_EVENT_CHANNEL } from '../store/runs.ts';
 
@@ -160,56 +161,29 @@ export async function commitWrites(db: Kysely<Database>, writes: RunWrite[], poo
 }
 
 /**
- * Combines the writes of concurrently running runs: while one statement is in flight, new
- * writes wait and go out together in the next. A lone write goes out at once.
+ * Combines the writes of concurrently running runs into one statement (see `Batcher`); two
+ * writes of the same run never share a statement, so each run's writes stay in order.
  */
 export class WriteBatcher {
-  private queue: { write: RunWrite; resolve(): void; reject(e: unknown): void }[] = [];
-  private busy = false;
+  private readonly batcher: Batcher<RunWrite, void>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly pool?: pg.Pool,
-    private readonly maxBatch = 64,
-  ) {}
-
-  write(write: RunWrite): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ write, resolve, reject });
-      void this.drain();
-    });
+  constructor(db: Kysely<Database>, pool?: pg.Pool, maxBatch = 64) {
+    this.batcher = new Batcher(
+      async (writes) => {
+        const held = await commitWrites(db, writes, pool);
+        return writes.map((w, i) =>
+          held[i]
+            ? { status: 'fulfilled', value: undefined }
+            : { status: 'rejected', reason: new LeaseLostError(w.fence.runId) },
+        );
+      },
+      maxBatch,
+      (w) => w.fence.runId,
+    );
   }
 
-  private async drain(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      while (this.queue.length > 0) {
-        // One write per run per statement: a second write of the same run waits for the next.
-        const seen = new Set<string>();
-        const batch: typeof this.queue = [];
-        const rest: typeof this.queue = [];
-        for (const item of this.queue) {
-          if (batch.length < this.maxBatch && !seen.has(item.write.fence.runId)) {
-            seen.add(item.write.fence.runId);
-            batch.push(item);
-          } else rest.push(item);
-        }
-        this.queue = rest;
-        try {
-          const held = await commitWrites(
-            this.db,
-            batch.map((b) => b.write),
-            this.pool,
-          );
-          batch.forEach((b, i) => (held[i] ? b.resolve() : b.reject(new LeaseLostError(b.write.fence.runId))));
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-        }
-      }
-    } finally {
-      this.busy = false;
-    }
+  write(write: RunWrite): Promise<void> {
+    return this.batcher.submit(write);
   }
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { DEFAULT_WORKSPACE_ID, type Database, type Run } from '@apiq/db';
 import { queryPrepared } from './prepared.ts';
+import { Batcher } from './batcher.ts';
 
 export const RUN_QUEUED_CHANNEL = 'apiq_run_queued';
 export const RUN_EVENT_CHANNEL = 'apiq_run_event';
@@ -82,47 +83,21 @@ export async function enqueueRuns(
 }
 
 /**
- * Groups concurrent enqueues into one statement: while one insert is in flight, new requests
- * wait and go out together in the next. A lone request goes out at once, so this adds no
- * latency; under load it saves statements, commits and notifications.
+ * Groups concurrent enqueues into one statement (see `Batcher`): a burst of webhook deliveries
+ * shares one insert, one commit and one notification.
  */
 export class EnqueueBatcher {
-  private queue: { req: EnqueueRequest; resolve(r: EnqueueResult): void; reject(e: unknown): void }[] = [];
-  private busy = false;
+  private readonly batcher: Batcher<EnqueueRequest, EnqueueResult>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly pool?: pg.Pool,
-    private readonly maxBatch = 100,
-  ) {}
-
-  enqueue(req: EnqueueRequest): Promise<EnqueueResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ req, resolve, reject });
-      void this.drain();
-    });
+  constructor(db: Kysely<Database>, pool?: pg.Pool, maxBatch = 100) {
+    this.batcher = new Batcher(async (reqs) => {
+      const results = await enqueueRuns(db, reqs, pool);
+      return results.map((value) => ({ status: 'fulfilled', value }));
+    }, maxBatch);
   }
 
-  private async drain(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          const results = await enqueueRuns(
-            this.db,
-            batch.map((b) => b.req),
-            this.pool,
-          );
-          batch.forEach((b, i) => b.resolve(results[i]!));
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-        }
-      }
-    } finally {
-      this.busy = false;
-    }
+  enqueue(req: EnqueueRequest): Promise<EnqueueResult> {
+    return this.batcher.submit(req);
   }
 }
 
