@@ -121,8 +121,15 @@ export class Executor {
       await this.db
         .updateTable('runs')
         .set({ status: 'queued', lease_owner: null, lease_until: null, available_at: new Date() })
-        .where('lease_owner', '=', this.id)
-        .where('status', '=', 'running')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('runs')
+            .select('id')
+            .where('lease_owner', '=', this.id)
+            .where('status', '=', 'running')
+            .orderBy('id')
+            .forUpdate(),
+        )
         .execute()
         .catch(() => {});
     }
@@ -270,6 +277,14 @@ export class Executor {
         this.log.warn(err.message, { runId: run.id });
         return;
       }
+      if (isDatabaseUnavailable(err)) {
+        // Not the run's fault: leave it; its lease expires and it resumes from its last write.
+        this.log.error('database unavailable while running; the run will resume', {
+          runId: run.id,
+          error: (err as Error).message,
+        });
+        return;
+      }
       this.log.error('run crashed in the engine', { runId: run.id, error: (err as Error).stack ?? String(err) });
       await commitRunWrites(this.db, { runId: run.id, owner: this.id, token: Number(run.lease_token) }, [], {
         status: 'failed',
@@ -280,4 +295,11 @@ export class Executor {
       }).catch(() => {});
     }
   }
+}
+
+/** Connection-level failures (SQLSTATE classes 08, 53, 57) or a dropped socket. */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^(08|53|57)/.test(code)) return true;
+  return /Connection terminated|ECONNREFUSED|ECONNRESET/.test((err as Error)?.message ?? '');
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { queryPrepared } from '../store/prepared.ts';
 import { Batcher } from '../store/batcher.ts';
+import { retryTransient } from '../store/retry-transient.ts';
 import type { Database, StepStatus } from '@apiq/db';
 import { RUN_EVENT_CHANNEL } from '../store/runs.ts';
 
@@ -120,6 +121,7 @@ export async function commitWrites(db: Kysely<Database>, writes: RunWrite[], poo
     ok as (
       select r.id from runs r join b on b.run_id = r.id and r.lease_token = b.token and r.lease_owner = b.owner
       where r.id = any(${ids}::uuid[])
+      order by r.id
       for update of r
     ),
     ins as (
@@ -155,7 +157,9 @@ export async function commitWrites(db: Kysely<Database>, writes: RunWrite[], poo
     flush as (select set_config('synchronous_commit', ${relaxed ? 'off' : 'on'}, true) as mode)
     select (select array_agg(id) from ok) as ok, (select count(*) from n) as notified, (select count(*) from upd) as updated,
       (select mode from flush) as flush`;
-  const out = pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows;
+  const out = await retryTransient(async () =>
+    pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows,
+  );
   const held = new Set(out[0]?.ok ?? []);
   return writes.map((w) => held.has(w.fence.runId));
 }

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { DEFAULT_WORKSPACE_ID, type Database, type Run } from '@apiq/db';
 import { queryPrepared } from './prepared.ts';
 import { Batcher } from './batcher.ts';
+import { retryTransient } from './retry-transient.ts';
 
 export const RUN_QUEUED_CHANNEL = 'apiq_run_queued';
 export const RUN_EVENT_CHANNEL = 'apiq_run_event';
@@ -55,18 +56,23 @@ export async function enqueueRuns(
     parent_run_id: r.parentRunId ?? null,
     available_at: r.availableAt?.toISOString() ?? null,
   }));
+  // Rows with idempotency keys go in key order, so two concurrent batches wait on each other's
+  // keys in the same order instead of deadlocking.
+  const ordered = [...rows].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
   const query = sql<{ ids: string[] | null }>`
     with r as (
       insert into runs (id, workspace_id, workflow_id, version_id, trigger_kind, trigger_payload, idempotency_key, parent_run_id, available_at)
       select x.id, x.workspace_id, x.workflow_id, x.version_id, x.trigger_kind, x.trigger_payload, x.idempotency_key, x.parent_run_id,
              coalesce(x.available_at, now())
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, workspace_id uuid, workflow_id uuid, version_id uuid,
+      from jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb) as x(id uuid, workspace_id uuid, workflow_id uuid, version_id uuid,
            trigger_kind text, trigger_payload jsonb, idempotency_key text, parent_run_id uuid, available_at timestamptz)
       on conflict (workflow_id, idempotency_key) where idempotency_key is not null do nothing
       returning id),
     c as (select array_agg(id) as ids, count(*) as n from r)
     select ids, case when n > 0 then pg_notify(${RUN_QUEUED_CHANNEL}, '') end from c`;
-  const result = (pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows)[0];
+  const result = (
+    await retryTransient(async () => (pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows))
+  )[0];
   const inserted = new Set(result?.ids ?? []);
   return Promise.all(
     rows.map(async (row) => {
@@ -80,6 +86,10 @@ export async function enqueueRuns(
       return { runId: existing.id, created: false };
     }),
   );
+}
+
+function keyOf(row: { workflow_id: string; idempotency_key: string | null }): string {
+  return row.idempotency_key === null ? '' : `${row.workflow_id}:${row.idempotency_key}`;
 }
 
 /**
@@ -149,7 +159,10 @@ export async function claimExpiredRuns(db: Kysely<Database>, o: ClaimOptions): P
 /** Moves waiting runs whose wait has elapsed back to the queue. */
 export async function wakeWaitingRuns(db: Kysely<Database>): Promise<number> {
   const res = await sql<{ n: number }>`
-    with w as (update runs set status = 'queued' where status = 'waiting' and available_at <= now() returning id),
+    with w as (
+      update runs set status = 'queued'
+      where id in (select id from runs where status = 'waiting' and available_at <= now() order by id for update skip locked)
+      returning id),
     c as (select count(*)::int as n from w)
     select n, case when n > 0 then pg_notify(${RUN_QUEUED_CHANNEL}, '') end from c`.execute(db);
   return res.rows[0]?.n ?? 0;
@@ -165,12 +178,16 @@ export interface HeartbeatResult {
   held: Map<string, RunControl>;
 }
 
-/** Extends the leases of all runs this executor holds, in one statement. */
+/**
+ * Extends the leases of all runs this executor holds, in one statement. Rows are locked in id
+ * order, as every multi-row write of the engine does, so two such statements cannot deadlock.
+ */
 export async function heartbeat(db: Kysely<Database>, owner: string, leaseMs: number): Promise<HeartbeatResult> {
   const res = await sql<{ id: string; cancel_requested: boolean; pause_requested: boolean | null }>`
     with relaxed as (${NO_FLUSH})
     update runs set lease_until = now() + ${leaseMs} * interval '1 millisecond'
-    where lease_owner = ${owner} and status = 'running' and (select ok from relaxed)
+    where id in (select id from runs where lease_owner = ${owner} and status = 'running' order by id for update)
+      and (select ok from relaxed)
     returning id, cancel_requested, (state ->> 'pauseRequested')::boolean as pause_requested`.execute(db);
   return {
     held: new Map(

@@ -152,6 +152,7 @@ export async function benchCommand(raw: RawBenchOptions): Promise<number> {
               : '') +
             `, APIQ ${Math.round(peaks.apiqMb)} MB, PostgreSQL ${Math.round(peaks.postgresMb)} MB`,
         );
+        if (r.errors) await reportFailedRuns(opened.db, progress);
         await waitUntilIdle(opened.db, progress);
       }
     }
@@ -177,4 +178,27 @@ export async function benchCommand(raw: RawBenchOptions): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }
+}
+
+/** When a load step had errors, says why the runs behind them failed (their stored errors). */
+async function reportFailedRuns(
+  db: Awaited<ReturnType<typeof openDatabase>>['db'],
+  progress: (line: string) => void,
+): Promise<void> {
+  const failed = await db
+    .selectFrom('runs')
+    .select(['status', 'error'])
+    .where('status', 'in', ['failed', 'dead', 'cancelled'])
+    .orderBy('finished_at', 'desc')
+    .limit(200)
+    .execute();
+  const reasons = new Map<string, number>();
+  for (const f of failed) {
+    const e = f.error as { stepId?: string; message?: string } | null;
+    const key = `${f.status}${e?.stepId ? ` at ${e.stepId}` : ''}: ${e?.message ?? 'no error recorded'}`;
+    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+  }
+  if (reasons.size === 0)
+    progress('  no failed runs in the database: the errors are in the HTTP layer (see the counts above)');
+  for (const [reason, n] of reasons) progress(`  ${n} × ${reason}`);
 }
