@@ -88,15 +88,24 @@ describe.each(testServers())('batched run writes on $name', ({ url }) => {
 
   it('never deadlocks when batched writes and heartbeats lock the same runs at once', async () => {
     const saved = await engine.save({ name: 'busy', nodes: [{ id: 'start', type: 'core.manual_trigger' }], edges: [] });
-    await enqueueRuns(engine.db, Array.from({ length: 40 }, () => ({ ...saved, triggerKind: 'manual', triggerPayload: {} })));
+    await enqueueRuns(
+      engine.db,
+      Array.from({ length: 40 }, () => ({ ...saved, triggerKind: 'manual', triggerPayload: {} })),
+    );
     const claimed = await claimQueuedRuns(engine.db, { owner: 'busy-owner', leaseMs: 60_000, limit: 40 });
     expect(claimed).toHaveLength(40);
     const fences = claimed.map((c) => ({ runId: c.id, owner: 'busy-owner', token: Number(c.lease_token) }));
     // Each batch names the runs in a different order; heartbeats lock all of them meanwhile.
-    const shuffled = (seed: number) => [...fences].sort((a, b) => ((a.runId.charCodeAt(seed % 36) ^ seed) - (b.runId.charCodeAt(seed % 36) ^ seed)));
+    const shuffled = (seed: number) =>
+      [...fences].sort((a, b) => (a.runId.charCodeAt(seed % 36) ^ seed) - (b.runId.charCodeAt(seed % 36) ^ seed));
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < 30; i++) {
-      work.push(commitWrites(engine.db, shuffled(i).map((fence) => ({ fence, rows: [], change: { state: { round: i } } }))));
+      work.push(
+        commitWrites(
+          engine.db,
+          shuffled(i).map((fence) => ({ fence, rows: [], change: { state: { round: i } } })),
+        ),
+      );
       work.push(heartbeat(engine.db, 'busy-owner', 60_000));
     }
     const results = await Promise.allSettled(work);
