@@ -4,6 +4,7 @@ import { chown, mkdir, readFile, rename, rm, stat, writeFile, appendFile } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { postgresIdentity } from './run-as-postgres.ts';
+import { isProcessAlive } from './process-alive.ts';
 
 /** A PostgreSQL data directory and the binaries that manage it. */
 export interface Cluster {
@@ -155,12 +156,7 @@ export async function readPostmasterPid(dataDir: string): Promise<{ pid: number;
  * so a recycled pid (common in containers after a restart) is not mistaken for the server.
  */
 export async function isPostgresProcess(pid: number): Promise<boolean> {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!isProcessAlive(pid)) return false;
   try {
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
     return /postgres|postmaster/.test(cmdline);

@@ -1,5 +1,6 @@
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { isProcessAlive } from './process-alive.ts';
 
 const STALE_AFTER_MS = 5 * 60_000;
 
@@ -47,17 +48,8 @@ async function lockHolder(lockPath: string): Promise<{ pid: number; stale: boole
     const pid = Number.parseInt(text, 10);
     // An empty file is a lock being written right now, unless it is old.
     if (!Number.isInteger(pid)) return { pid: -1, stale: Date.now() - info.mtimeMs > 10_000 };
-    return { pid, stale: !isAlive(pid) || Date.now() - info.mtimeMs > STALE_AFTER_MS };
+    return { pid, stale: !isProcessAlive(pid) || Date.now() - info.mtimeMs > STALE_AFTER_MS };
   } catch {
     return { pid: -1, stale: false }; // just released; retry
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '../postgres/cluster.ts';
 import { freePort } from '../postgres/free-port.ts';
 import type { TestServer } from './test-server.ts';
+import { isProcessAlive } from '../postgres/process-alive.ts';
 
 const DIR_PREFIX = 'apiq-test-pg-';
 const OWNER_FILE = 'owner.json';
@@ -118,17 +119,8 @@ function removeLeftovers(): void {
     } catch {
       continue; // being created right now, or not ours
     }
-    if (isAlive(owner.pid)) continue;
+    if (isProcessAlive(owner.pid)) continue;
     for (const cluster of owner.clusters) stopClusterSync(cluster, 'immediate');
     rmSync(root, { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
