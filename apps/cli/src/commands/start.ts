@@ -24,7 +24,7 @@ export async function startCommand(opts: { port?: string; workers?: string }): P
   let embedded: { stop(): Promise<void> } | undefined;
   if (!url) {
     process.stdout.write('Starting the embedded PostgreSQL...\n');
-    const pg = await startEmbeddedPostgres(dataDir());
+    const pg = await startEmbeddedPostgres(dataDir(), { log: (line) => process.stdout.write(`${line}\n`) });
     url = pg.url;
     embedded = pg;
   }
