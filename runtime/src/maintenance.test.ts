@@ -21,11 +21,16 @@ describe.each(testServers())('maintenance on $name', ({ url }) => {
       select w.workspace_id, w.id, ${saved.versionId}, 'succeeded', 'manual', '{}'::jsonb, now() - (g || ' minutes')::interval
       from workflows w, generate_series(1, 5) g where w.id = ${saved.workflowId}`.execute(engine.db);
     await setRetentionSettings(engine.db, { maxAgeDays: 30, maxRunsPerWorkflow: 2 });
+    await sql`insert into executors (id, hostname, pid, heartbeat_at) values
+      ('gone', 'h', 1, now() - interval '2 days'), ('alive', 'h', 2, now())`.execute(engine.db);
     const a = new Maintenance({ db: engine.db });
     const b = new Maintenance({ db: engine.db });
     const [ra, rb] = await Promise.all([a.runIfDue(), b.runIfDue()]);
     expect([ra, rb].filter(Boolean)).toHaveLength(1);
     expect((ra ?? rb)?.runs).toBe(3);
+    expect((ra ?? rb)?.executors).toBe(1);
+    const executors = await engine.db.selectFrom('executors').select('id').execute();
+    expect(executors.map((e) => e.id)).toEqual(['alive']);
     const left = await engine.db
       .selectFrom('runs')
       .select('finished_at')

@@ -10,7 +10,8 @@ export interface MaintenanceOptions {
 }
 
 /**
- * Applies the run-retention policy (see `pruneRuns`) and forgets old schedule ticks. Every
+ * Applies the run-retention policy (see `pruneRuns`), forgets old schedule ticks and the rows of
+ * executors gone for a day. Every
  * executor starts one; a lease row in `settings` lets only one of them work per period.
  */
 export class Maintenance {
@@ -41,7 +42,7 @@ export class Maintenance {
   }
 
   /** Runs maintenance when no instance has run it within the period. Returns what was pruned, or undefined. */
-  async runIfDue(): Promise<{ runs: number; ticks: number } | undefined> {
+  async runIfDue(): Promise<{ runs: number; ticks: number; executors: number } | undefined> {
     const lease = await sql<{ key: string }>`
       insert into settings (key, value) values ('maintenance_lease', jsonb_build_object('at', now()))
       on conflict (key) do update set value = excluded.value, updated_at = now()
@@ -50,7 +51,14 @@ export class Maintenance {
     if (lease.rows.length === 0) return undefined;
     const runs = await pruneRuns(this.o.db);
     const ticks = await pruneScheduleTicks(this.o.db);
-    if (runs || ticks) this.log.info('retention applied', { prunedRuns: runs, prunedTicks: ticks });
-    return { runs, ticks };
+    // Executors killed without a chance to sign off leave their row behind.
+    const gone = await this.o.db
+      .deleteFrom('executors')
+      .where('heartbeat_at', '<', sql<Date>`now() - interval '1 day'`)
+      .executeTakeFirst();
+    const executors = Number(gone.numDeletedRows);
+    if (runs || ticks || executors)
+      this.log.info('retention applied', { prunedRuns: runs, prunedTicks: ticks, removedExecutors: executors });
+    return { runs, ticks, executors };
   }
 }
