@@ -188,10 +188,24 @@ function translate(err: unknown, isolate: ivm.Isolate, settings: Settings, copyi
   if (err instanceof SandboxError) return err;
   if (err instanceof Error && err.name === 'AbortError') return err;
   // A memory-limit kill disposes the isolate; nothing else disposes it during a run.
-  if (isolate.isDisposed) return new CodeMemoryError(settings.memoryMb, copyingInput);
+  if (isolate.isDisposed) return new CodeMemoryError(settings.memoryMb, copyingInput || inputCannotFit(settings));
   const message = err instanceof Error ? err.message : String(err);
   if (message === 'Script execution timed out.') return new CodeTimeoutError(settings.timeoutMs);
   return new SandboxError(`The code sandbox failed unexpectedly: ${message}`);
+}
+
+/**
+ * Whether the input alone is beyond the memory limit. The limit is enforced asynchronously, so a
+ * kill caused by copying the input can surface while the code already runs; judging by the
+ * input's size (only after a kill, never on the hot path) keeps the message the same every time.
+ * Heap objects take more room than their JSON text, so half the limit is a safe threshold.
+ */
+function inputCannotFit(settings: Settings): boolean {
+  try {
+    return (JSON.stringify(settings.data)?.length ?? 0) > (settings.memoryMb * 1024 * 1024) / 2;
+  } catch {
+    return false;
+  }
 }
 
 const NOT_JSON = 'Code node returned a value that is not JSON';
