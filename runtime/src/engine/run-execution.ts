@@ -57,7 +57,6 @@ export class RunExecution {
   private readonly records = new Map<string, StepRecord>();
   private readonly pending: StepRow[] = [];
   private readonly depth = new Map<string, number>();
-  private readonly paramCache = new Map<string, unknown>();
   private readonly fence: { runId: string; owner: string; token: number };
   private readonly state: Record<string, unknown>;
   private lastOutput: Json = null;
@@ -65,6 +64,9 @@ export class RunExecution {
   private responded = false;
   private unsentResponse: RespondInstruction | undefined;
   private unflushedCompletion = false;
+  private pauseRequested = false;
+  /** `state` changed since the last write (a resume token was made). */
+  private stateDirty = false;
   cancelRequested = false;
   private readonly abort = new AbortController();
 
@@ -84,8 +86,6 @@ export class RunExecution {
   pause(): void {
     this.pauseRequested = true;
   }
-
-  private pauseRequested = false;
 
   /** Stops the step in flight and ends the run as cancelled at the next boundary. */
   cancel(): void {
@@ -563,8 +563,6 @@ export class RunExecution {
     }
     return this.state.resumeToken as string;
   }
-
-  private stateDirty = false;
 
   private async checkStop(): Promise<void> {
     if (this.cancelRequested) await this.finishCancelled();
