@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { checkDefinition, FatalError, paramsJsonSchema, serializeError, type LogEntry } from '@apiq/sdk';
-import { runNode, testContext } from '@apiq/sdk/testing';
+import { runNode, testContext, rejectionOf } from '@apiq/sdk/testing';
 import { code, loopIndex } from './index.ts';
 
 const trigger = { event: 'order.created' };
@@ -10,14 +10,7 @@ function levelsAndMessages(logs: LogEntry[]): Array<[string, string]> {
   return logs.map((entry) => [entry.level, entry.message]);
 }
 
-async function failure(promise: Promise<unknown> | unknown): Promise<FatalError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as FatalError;
-  }
-  throw new Error('expected the node to fail, but it succeeded');
-}
+const failure = (work: Promise<unknown> | unknown) => rejectionOf<FatalError>(work);
 
 describe('core.code', () => {
   it('is a valid, side-effect-free, idempotent code node', () => {

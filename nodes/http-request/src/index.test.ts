@@ -1,7 +1,7 @@
 import { createSafeFetch, type SafeFetch } from '@apiq/http';
 import { startLocalServer, type LocalHandler, type LocalServer } from '@apiq/http/testing';
 import { FatalError, paramsJsonSchema, RateLimitedError, RetryableError, type Json, type NodeFetch } from '@apiq/sdk';
-import { runNode } from '@apiq/sdk/testing';
+import { runNode, rejectionOf } from '@apiq/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpRequest } from './index.ts';
 
@@ -33,14 +33,7 @@ async function run(params: Record<string, unknown>, options: { fetch?: NodeFetch
   return result.output as { status: number; headers: Record<string, string>; body: Json };
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the run to fail');
-}
+const failure = (work: Promise<unknown> | unknown) => rejectionOf<Error>(work);
 
 const echo: LocalHandler = (req, res) => {
   res.setHeader('content-type', 'application/json');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import './pg-types.ts';
 import { knownMigrations, migrateToLatest } from './migrate.ts';
 import { DEFAULT_WORKSPACE_ID, type Database } from './schema.ts';
-import { createTestDatabase, testServers } from './testing/index.ts';
+import { createTestDatabase, insertTestWorkflow, testServers } from './testing/index.ts';
 import { databaseUrl } from './testing/template-database.ts';
 
 /** An empty database (not from the template), so migrations run from scratch. */
@@ -34,28 +34,19 @@ async function emptyDatabase(serverUrl: string) {
 }
 
 async function seedWorkflow(db: Kysely<Database>) {
-  const workflow = await db
-    .insertInto('workflows')
-    .values({ workspace_id: DEFAULT_WORKSPACE_ID, name: 'wf' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const version = await db
-    .insertInto('workflow_versions')
-    .values({ workflow_id: workflow.id, version: 1, graph: JSON.stringify({ nodes: [] }), ir: JSON.stringify({}) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { workflowId, versionId } = await insertTestWorkflow(db);
   const run = await db
     .insertInto('runs')
     .values({
       workspace_id: DEFAULT_WORKSPACE_ID,
-      workflow_id: workflow.id,
-      version_id: version.id,
+      workflow_id: workflowId,
+      version_id: versionId,
       trigger_kind: 'manual',
       trigger_payload: JSON.stringify({}),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { workflowId: workflow.id, versionId: version.id, runId: run.id };
+  return { workflowId, versionId, runId: run.id };
 }
 
 describe.each(testServers())('migrations on $name', ({ url }) => {

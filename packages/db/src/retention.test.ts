@@ -9,21 +9,9 @@ import {
   setRetentionSettings,
 } from './retention.ts';
 import { DEFAULT_WORKSPACE_ID, type Database, type RunStatus } from './schema.ts';
-import { createTestDatabase, testServers } from './testing/index.ts';
+import { createTestDatabase, insertTestWorkflow, testServers } from './testing/index.ts';
 
-async function createWorkflow(db: Kysely<Database>) {
-  const workflow = await db
-    .insertInto('workflows')
-    .values({ workspace_id: DEFAULT_WORKSPACE_ID, name: 'wf' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const version = await db
-    .insertInto('workflow_versions')
-    .values({ workflow_id: workflow.id, version: 1, graph: jsonb({}), ir: jsonb({}) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { workflowId: workflow.id, versionId: version.id };
-}
+const createWorkflow = insertTestWorkflow;
 
 /** Inserts runs created `ageDays` ago (finished then too, when finished). */
 async function addRuns(

@@ -8,15 +8,9 @@ import {
   isolatesCreatedOnThisThread,
   runUserCode,
 } from './index.ts';
+import { rejectionOf } from '@apiq/sdk/testing';
 
-async function failure(promise: Promise<unknown>): Promise<SandboxError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as SandboxError;
-  }
-  throw new Error('expected the code to fail, but it succeeded');
-}
+const failure = (work: Promise<unknown> | unknown) => rejectionOf<SandboxError>(work);
 
 describe('runUserCode: values in and out', () => {
   it('runs the code as the body of an async function over the copied-in bindings', async () => {

@@ -79,3 +79,19 @@ export async function runNode<S extends z.ZodType>(
   const result = await def.run(ctx);
   return { result, logs: ctx.logs, state: ctx.readState() };
 }
+
+/**
+ * The error `work` rejects (or throws) with; fails the test when it succeeds instead.
+ *
+ * @example
+ * const err = await rejectionOf(runNode(stopError, { params: { message: 'no' } }));
+ * expect(err.message).toBe('no');
+ */
+export async function rejectionOf<E = Error>(work: Promise<unknown> | unknown): Promise<E> {
+  try {
+    await work;
+  } catch (err) {
+    return err as E;
+  }
+  throw new Error('expected a failure, but it succeeded');
+}

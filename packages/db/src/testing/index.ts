@@ -8,6 +8,7 @@ import { parseTestServers, TEST_SERVERS_ENV, type TestServer } from './test-serv
 
 export type { TestServer } from './test-server.ts';
 export { TEST_SERVERS_ENV } from './test-server.ts';
+export { insertTestWorkflow } from './seed.ts';
 
 // Inside Vitest workers the servers may also come from `inject`; elsewhere (processes that
 // tests start) only the environment variable exists, so vitest is loaded only when needed.
