@@ -2,8 +2,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  checkCredentialKind,
   checkDefinition,
   createStaticCatalog,
+  isCredentialKind,
+  type CredentialKindDefinition,
   type CatalogEntry,
   type NodeCatalog,
   type NodeDefinition,
@@ -43,11 +46,25 @@ export async function discoverNodes(root: string): Promise<DiscoveredCatalog> {
     if (pkg?.name && pkg.apiq) dirs.set(pkg.name, dir);
   }
   const entries: CatalogEntry[] = [];
+  const kinds: CredentialKindDefinition[] = [];
   const problems: CatalogProblem[] = [];
   const seen = new Map<string, string>();
+  const seenKinds = new Map<string, string>();
   for (const [packageName, dir] of [...dirs].sort(([a], [b]) => a.localeCompare(b))) {
     const loaded = await loadPackage(packageName, dir);
     problems.push(...loaded.problems);
+    for (const kind of loaded.kinds) {
+      const owner = seenKinds.get(kind.id);
+      if (owner) {
+        problems.push({
+          packageName,
+          message: `credential kind ${kind.id} is already defined by ${owner}; this copy is ignored`,
+        });
+        continue;
+      }
+      seenKinds.set(kind.id, packageName);
+      kinds.push(kind);
+    }
     for (const entry of loaded.entries) {
       const key = `${entry.def.id}@${entry.def.version}`;
       const owner = seen.get(key);
@@ -63,22 +80,24 @@ export async function discoverNodes(root: string): Promise<DiscoveredCatalog> {
       entries.push(entry);
     }
   }
-  return Object.assign(createStaticCatalog(entries), { problems, packages: [...dirs.keys()].sort() });
+  return Object.assign(createStaticCatalog(entries, kinds), { problems, packages: [...dirs.keys()].sort() });
 }
 
 async function loadPackage(
   packageName: string,
   dir: string,
-): Promise<{ entries: CatalogEntry[]; problems: CatalogProblem[] }> {
+): Promise<{ entries: CatalogEntry[]; kinds: CredentialKindDefinition[]; problems: CatalogProblem[] }> {
   const pkg = await readPackageJson(dir);
   const modules = pkg?.apiq?.nodes;
   if (!Array.isArray(modules) || modules.some((m) => typeof m !== 'string')) {
     return {
       entries: [],
+      kinds: [],
       problems: [{ packageName, message: 'package.json "apiq.nodes" must be a list of module paths' }],
     };
   }
   const entries: CatalogEntry[] = [];
+  const kinds: CredentialKindDefinition[] = [];
   const problems: CatalogProblem[] = [];
   for (const rel of modules as string[]) {
     const file = resolve(dir, rel);
@@ -90,6 +109,13 @@ async function loadPackage(
       continue;
     }
     for (const [exportName, value] of Object.entries(mod)) {
+      if (isCredentialKind(value)) {
+        const issues = checkCredentialKind(value);
+        if (issues.length > 0)
+          problems.push({ packageName, message: `credential kind ${exportName}: ${issues.join('; ')}` });
+        else kinds.push(value);
+        continue;
+      }
       if (!looksLikeDefinition(value)) continue;
       const issues = checkDefinition(value);
       if (issues.length > 0) {
@@ -102,7 +128,7 @@ async function loadPackage(
   if (entries.length === 0 && problems.length === 0) {
     problems.push({ packageName, message: 'declares apiq.nodes but exports no node definitions' });
   }
-  return { entries, problems };
+  return { entries, kinds, problems };
 }
 
 function looksLikeDefinition(value: unknown): value is Partial<NodeDefinition> {

@@ -1,4 +1,6 @@
 import type { NodeDefinition } from './types.ts';
+import type { CredentialKindDefinition } from './credentials.ts';
+import { genericCredentialKinds } from './generic-credential-kinds.ts';
 
 /** Where a node definition was loaded from, so a worker thread can load it again. */
 export interface NodeSource {
@@ -20,10 +22,18 @@ export interface NodeCatalog {
   /** Installed major versions of a type, ascending. */
   versions(type: string): number[];
   list(): CatalogEntry[];
+  /** A credential kind by id (generic kinds such as `http_bearer` are always present). */
+  credentialKind(id: string): CredentialKindDefinition | undefined;
+  credentialKinds(): CredentialKindDefinition[];
 }
 
 /** A catalog over a fixed list of definitions (tests, embedded use). */
-export function createStaticCatalog(entries: Array<NodeDefinition | CatalogEntry>): NodeCatalog {
+export function createStaticCatalog(
+  entries: Array<NodeDefinition | CatalogEntry>,
+  credentialKinds: CredentialKindDefinition[] = [],
+): NodeCatalog {
+  const kinds = new Map<string, CredentialKindDefinition>();
+  for (const k of [...genericCredentialKinds, ...credentialKinds]) kinds.set(k.id, k);
   const byKey = new Map<string, CatalogEntry>();
   for (const e of entries) {
     const entry: CatalogEntry = 'def' in e ? e : { def: e };
@@ -39,5 +49,7 @@ export function createStaticCatalog(entries: Array<NodeDefinition | CatalogEntry
         .map((e) => e.def.version)
         .sort((a, b) => a - b),
     list: () => all,
+    credentialKind: (id) => kinds.get(id),
+    credentialKinds: () => [...kinds.values()],
   };
 }

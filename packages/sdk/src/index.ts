@@ -27,3 +27,21 @@ export type { NodeCatalog, CatalogEntry, NodeSource } from './catalog.ts';
 export { evaluateCondition, checkCondition, conditionSchema, ConditionError } from './conditions.ts';
 export { verifyWebhookSignature, signWebhookBody } from './webhook-signature.ts';
 export type { SignatureCheck, SignatureFailure, VerifySignatureOptions } from './webhook-signature.ts';
+export {
+  defineCredentialKind,
+  checkCredentialKind,
+  isCredentialKind,
+  applyCredentialAuth,
+  credentialBaseUrl,
+  fillTemplate,
+} from './credentials.ts';
+export type { CredentialKindDefinition, CredentialAuth, CredentialValues } from './credentials.ts';
+export {
+  genericCredentialKinds,
+  apiKeyHeader,
+  apiKeyQuery,
+  httpBearer,
+  httpBasic,
+  oauth2AuthorizationCode,
+  oauth2ClientCredentials,
+} from './generic-credential-kinds.ts';

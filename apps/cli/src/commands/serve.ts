@@ -1,5 +1,7 @@
 import { createApiqServer, createLogger, Executor, Maintenance, Poller, Scheduler } from '@apiq/runtime';
+import { createApiHandler, type NodeHandler } from '@apiq/api';
 import { loadCatalog, openMigratedDatabase } from '../context.ts';
+import { loadEditorHandler } from '../editor-app.ts';
 
 function onShutdown(stop: () => Promise<void>): void {
   let stopping = false;
@@ -19,7 +21,21 @@ function onShutdown(stop: () => Promise<void>): void {
 export async function webCommand(opts: { port?: string; host?: string }): Promise<void> {
   const log = createLogger({ component: 'web', pid: process.pid });
   const opened = await openMigratedDatabase();
-  const server = await createApiqServer({ db: opened.db, pool: opened.pool, log });
+  const catalog = await loadCatalog();
+  const editor = await loadEditorHandler();
+  const mounted: { api?: NodeHandler } = {};
+  const server = await createApiqServer({
+    db: opened.db,
+    pool: opened.pool,
+    log,
+    fallback: (req, res, next) => {
+      const toEditor = () => (editor ? editor(req, res, next) : next());
+      if (mounted.api) mounted.api(req, res, toEditor);
+      else toEditor();
+    },
+  });
+  mounted.api = createApiHandler({ db: opened.db, pool: opened.pool, hub: server.hub, catalog, log });
+  if (!editor) log.warn('the editor is not built; run `npm start` (or `npx vite build` in apps/editor)');
   const port = await server.listen(
     Number(opts.port ?? process.env.PORT ?? 3000),
     opts.host ?? process.env.HOST ?? '0.0.0.0',

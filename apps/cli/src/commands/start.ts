@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { migrateToLatest, openDatabase, startEmbeddedPostgres } from '@apiq/db';
 import { dataDir } from '../context.ts';
+import { ensureEditorBuilt } from '../editor-app.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/apiq.js', import.meta.url));
 
@@ -28,6 +29,7 @@ export async function startCommand(opts: { port?: string; workers?: string }): P
     url = pg.url;
     embedded = pg;
   }
+  ensureEditorBuilt();
   const opened = await openDatabase({ url });
   await migrateToLatest(opened.db);
   await opened.close();
