@@ -1,19 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Kysely } from 'kysely';
-import type pg from 'pg';
-import type { Database } from '@apiq/db';
-import type { NodeCatalog } from '@apiq/sdk';
-import type { Log, RunEventHub } from '@apiq/runtime';
+import type { ApiDeps, NodeHandler } from './deps.ts';
 
-export interface ApiDeps {
-  db: Kysely<Database>;
-  pool: pg.Pool;
-  hub: RunEventHub;
-  catalog: NodeCatalog;
-  log: Log;
-}
-
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+export type { ApiDeps, NodeHandler } from './deps.ts';
+export type { AppRouter } from './router.ts';
 
 /** Serves `/api/trpc/*`, `/api/v1/*` and the run event streams; everything else goes to `next`. */
 export function createApiHandler(_deps: ApiDeps): NodeHandler {

@@ -1,3 +1,4 @@
+/// <reference path="./later.d.ts" />
 import later from '@breejs/later';
 
 /**
