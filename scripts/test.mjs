@@ -20,6 +20,7 @@ const run = (name, cmd, args) => {
 
 if (!existsSync('node_modules/.bin/vitest')) run('install', 'npm', ['install', '--no-audit', '--no-fund']);
 run('type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+run('type-check editor', 'npm', ['run', '--silent', 'check', '-w', 'apps/editor']);
 run('lint', 'npx', ['eslint', '.']);
 run('format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 run('tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]);
