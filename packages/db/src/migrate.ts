@@ -24,6 +24,9 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
         provider: { getMigrations: async () => migrations },
         migrationTableName: MIGRATION_TABLE,
         migrationLockTableName: MIGRATION_LOCK_TABLE,
+        // Migrations are independent of each other; one written in parallel with a later-numbered
+        // one must still apply on a database that already has the later one.
+        allowUnorderedMigrations: true,
       });
       const { error, results = [] } = await migrator.migrateToLatest();
       if (error) throw migrationError(error, results);
