@@ -44,3 +44,4 @@ export { recordAudit, queryAudit, auditToCsv, type AuditAction, type AuditEntry,
 export { createMailer, type Mailer, type Email } from './mailer.ts';
 export { ipAllowed, cidrProblem } from './ip-allowlist.ts';
 export { originAllowed, securityHeaders } from './http-guards.ts';
+export { createAuthHandler, type AuthHandlerOptions } from './http-handler.ts';
