@@ -131,8 +131,9 @@ async function loadPackage(
   return { entries, kinds, problems };
 }
 
+/** Has an id and a run or params: a definition, perhaps a broken one (reported rather than skipped silently). */
 function looksLikeDefinition(value: unknown): value is Partial<NodeDefinition> {
-  return typeof value === 'object' && value !== null && 'id' in value && 'run' in value;
+  return typeof value === 'object' && value !== null && 'id' in value && ('run' in value || 'params' in value);
 }
 
 async function readPackageJson(dir: string): Promise<PackageJson | undefined> {

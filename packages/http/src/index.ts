@@ -5,7 +5,7 @@ export {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_REDIRECTS,
 } from './safe-fetch.ts';
-export type { SafeFetch, SafeFetchOptions, SafeRequestInit } from './safe-fetch.ts';
+export type { SafeFetch, SafeFetchOptions, SafeRequestInit, OutboundCall, CallObserver } from './safe-fetch.ts';
 export {
   SafeFetchError,
   BlockedAddressError,
@@ -44,3 +44,5 @@ export type {
 export { systemResolver } from './check-destination.ts';
 export type { HostResolver, ResolvedAddress } from './check-destination.ts';
 export type { JsonBody } from './request-body.ts';
+export { resolveSafeAddress } from './resolve-safe-address.ts';
+export type { ResolveSafeAddressOptions, SafeAddress } from './resolve-safe-address.ts';

@@ -18,6 +18,7 @@ import {
   type BreakerPermit,
   type CircuitBreaker,
   type CircuitBreakerOptions,
+  type CircuitState,
 } from './circuit-breaker.ts';
 import { HttpTimeoutError, SAFE_FETCH_ERROR_CODES, SafeFetchError } from './errors.ts';
 import { encodeBody, type SafeBody } from './request-body.ts';
@@ -51,7 +52,29 @@ export interface SafeFetchOptions {
   circuitBreaker?: false | Omit<CircuitBreakerOptions, 'clock'>;
   /** Current time in ms, for the circuit breaker. Default `Date.now`; tests pass a fake clock. */
   clock?: () => number;
+  /** Told about every call once its response head arrives or it fails (for metrics). */
+  observe?: CallObserver;
 }
+
+/**
+ * One finished call, as metrics see it: the host, never the URL (cardinality, and URLs may carry
+ * tokens in their query), and no headers or bodies.
+ */
+export interface OutboundCall {
+  /** `host:port` of the hop that answered (of the first hop when the call failed). */
+  host: string;
+  method: string;
+  /** The final status; absent when no response arrived. */
+  status?: number;
+  /** The error's code (`APIQ_HTTP_TIMEOUT`, `APIQ_CIRCUIT_OPEN`, ...) when no response arrived. */
+  errorCode?: string;
+  /** Until the response head or the failure. */
+  durationMs: number;
+  /** The host's circuit after the call. */
+  circuit: CircuitState;
+}
+
+export type CallObserver = (call: OutboundCall) => void;
 
 /** fetch's RequestInit, plus per-call limits and plain-object (JSON) bodies. */
 export type SafeRequestInit = Omit<RequestInit, 'body'> & {
@@ -59,6 +82,8 @@ export type SafeRequestInit = Omit<RequestInit, 'body'> & {
   timeoutMs?: number;
   maxResponseBytes?: number;
   maxRedirects?: number;
+  /** Told about this call when it ends (besides the client's own `observe`). */
+  observe?: CallObserver;
 };
 
 /**
@@ -130,7 +155,7 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
       ? disabledCircuitBreaker()
       : createCircuitBreaker({ ...options.circuitBreaker, ...(options.clock ? { clock: options.clock } : {}) });
 
-  const safeFetch = async (input: string | URL, init: SafeRequestInit = {}): Promise<Response> => {
+  const request = async (input: string | URL, init: SafeRequestInit): Promise<Response> => {
     const timeoutMs = init.timeoutMs ?? defaults.timeoutMs;
     const maxBytes = init.maxResponseBytes ?? defaults.maxResponseBytes;
     const maxRedirects = init.maxRedirects ?? defaults.maxRedirects;
@@ -241,6 +266,42 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
       }
     } catch (err) {
       settle();
+      throw err;
+    }
+  };
+
+  const safeFetch = async (input: string | URL, init: SafeRequestInit = {}): Promise<Response> => {
+    if (!options.observe && !init.observe) return request(input, init);
+    const started = performance.now();
+    const report = (url: string | URL, outcome: { status: number } | { errorCode: string }) => {
+      let host = 'invalid';
+      try {
+        host = breakerKey(new URL(String(url)));
+      } catch {
+        // an unparseable URL is reported under "invalid"
+      }
+      const call: OutboundCall = {
+        host,
+        method: (init.method ?? 'GET').toUpperCase(),
+        ...outcome,
+        durationMs: performance.now() - started,
+        circuit: breaker.state(host).state,
+      };
+      for (const observe of [options.observe, init.observe]) {
+        try {
+          observe?.(call);
+        } catch {
+          // an observer must never break the call it watches
+        }
+      }
+    };
+    try {
+      const res = await request(input, init);
+      report(res.url || input, { status: res.status });
+      return res;
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      report(input, { errorCode: typeof code === 'string' ? code : ((err as Error)?.name ?? 'Error') });
       throw err;
     }
   };

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { applyCredentialAuth, checkCredentialKind, defineCredentialKind, fillTemplate } from './credentials.ts';
+import {
+  applyCredentialAuth,
+  checkCredentialKind,
+  credentialSecrets,
+  defineCredentialKind,
+  fillTemplate,
+  redactSecrets,
+} from './credentials.ts';
 import { apiKeyHeader, apiKeyQuery, httpBasic, httpBearer } from './generic-credential-kinds.ts';
 
 const apply = (kind: Parameters<typeof applyCredentialAuth>[0], values: Record<string, string>) => {
@@ -42,5 +49,29 @@ describe('credential kinds', () => {
     };
     expect(checkCredentialKind(bad)).toEqual(['secret field "b" is not in fields']);
     expect(() => defineCredentialKind(bad)).toThrow('credential kind x: secret field "b" is not in fields');
+  });
+});
+
+describe('secret redaction', () => {
+  it('lists secret fields of 6+ characters, URL-encoded forms and the Basic header value', () => {
+    expect(credentialSecrets(httpBearer, { token: 'tok en/123', baseUrl: 'https://api.example.com' })).toEqual([
+      'tok%20en%2F123',
+      'tok en/123',
+    ]);
+    expect(credentialSecrets(httpBearer, { token: 'short' })).toEqual([]);
+    expect(credentialSecrets(httpBasic, { username: 'ann', password: 'pw-123456' })).toEqual([
+      Buffer.from('ann:pw-123456').toString('base64'),
+      'pw-123456',
+    ]);
+    // Unknown kind: every value counts as secret.
+    expect(credentialSecrets(undefined, { a: 'value-one', b: 'x' })).toEqual(['value-one']);
+  });
+
+  it('replaces secrets in nested strings and keys, and returns untouched values as they were', () => {
+    const value = { out: ['Bearer s3cret-tok', { 's3cret-tok': 1 }], n: 2, keep: { a: 'fine' } };
+    const redacted = redactSecrets(value, ['s3cret-tok']);
+    expect(redacted).toEqual({ out: ['Bearer [redacted]', { '[redacted]': 1 }], n: 2, keep: { a: 'fine' } });
+    expect(redacted.keep).toBe(value.keep);
+    expect(redactSecrets(value, [])).toBe(value);
   });
 });

@@ -24,6 +24,11 @@ export type CredentialAuth =
       scopes?: string[];
       /** Send a PKCE challenge (authorization_code); on by default. */
       pkce?: boolean;
+      /**
+       * How the client authenticates at the token URL: `body` (client_id and client_secret as
+       * form fields, the default) or `basic` (HTTP Basic, RFC 6749 §2.3.1).
+       */
+      clientAuth?: 'body' | 'basic';
     };
 
 /** A kind of credential a connector needs: the fields a user fills in and how they authorise requests. */
@@ -137,4 +142,77 @@ export function applyCredentialAuth(
       headers.set('Authorization', `Bearer ${fillTemplate('{accessToken}', values)}`);
       return;
   }
+}
+
+/** Secrets shorter than this are not redacted: they would match ordinary text. */
+export const MIN_REDACTED_LENGTH = 6;
+export const REDACTED = '[redacted]';
+
+/**
+ * The strings that must never appear in logs or run data for these credential values: every
+ * secret field (every field when the kind is unknown) of at least 6 characters, also as it
+ * appears URL-encoded and, for Basic auth, inside the encoded header.
+ *
+ * @example
+ * credentialSecrets(httpBearer, { token: 's3cret-token' }); // → ['s3cret-token']
+ */
+export function credentialSecrets(kind: CredentialKindDefinition | undefined, values: CredentialValues): string[] {
+  const names = kind ? kind.secret : Object.keys(values);
+  const out = new Set<string>();
+  for (const name of names) {
+    const v = values[name];
+    if (typeof v !== 'string' || v.length < MIN_REDACTED_LENGTH) continue;
+    out.add(v);
+    out.add(encodeURIComponent(v));
+  }
+  if (kind?.auth.type === 'basic') {
+    try {
+      const pair = `${fillTemplate(kind.auth.username, values)}:${fillTemplate(kind.auth.password, values)}`;
+      if (pair.length >= MIN_REDACTED_LENGTH) out.add(Buffer.from(pair).toString('base64'));
+    } catch {
+      // a missing field: nothing was sent, nothing to hide
+    }
+  }
+  return [...out].filter((s) => s.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Replaces every occurrence of the secrets in strings (and object keys) anywhere inside `value`
+ * with `[redacted]`. Returns `value` itself when nothing needed replacing.
+ *
+ * @example
+ * redactSecrets({ echo: 'Bearer s3cret-token' }, ['s3cret-token']); // → { echo: 'Bearer [redacted]' }
+ */
+export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  const scrub = (text: string): string => {
+    let out = text;
+    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    return out;
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return scrub(v);
+    if (Array.isArray(v)) {
+      let changed = false;
+      const next = v.map((item) => {
+        const r = walk(item);
+        if (r !== item) changed = true;
+        return r;
+      });
+      return changed ? next : v;
+    }
+    if (typeof v === 'object' && v !== null) {
+      let changed = false;
+      const next: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) {
+        const key = scrub(k);
+        const r = walk(item);
+        if (r !== item || key !== k) changed = true;
+        next[key] = r;
+      }
+      return changed ? next : v;
+    }
+    return v;
+  };
+  return walk(value) as T;
 }

@@ -5,6 +5,7 @@ import type {
   NodeContext,
   NodeDefinition,
   NodeResult,
+  NodeWebhook,
   PollResult,
   TriggerKind,
 } from './types.ts';
@@ -30,6 +31,7 @@ export interface NodeSpec<S extends z.ZodType> {
   sideEffects?: boolean;
   run(ctx: NodeContext<z.infer<S>>): Promise<NodeResult> | NodeResult;
   poll?(ctx: NodeContext<z.infer<S>>): Promise<PollResult>;
+  webhook?: NodeWebhook<z.infer<S>>;
 }
 
 export class NodeDefinitionError extends Error {
@@ -71,6 +73,7 @@ export function defineNode<S extends z.ZodType>(spec: NodeSpec<S>): NodeDefiniti
     sideEffects: spec.sideEffects ?? true,
     run: spec.run,
     ...(spec.poll === undefined ? {} : { poll: spec.poll }),
+    ...(spec.webhook === undefined ? {} : { webhook: Object.freeze({ ...spec.webhook }) }),
   };
   const problems = checkDefinition(def);
   if (problems.length > 0) throw new NodeDefinitionError(String(spec.id), problems);
@@ -106,6 +109,27 @@ export function checkDefinition(def: Partial<NodeDefinition>): string[] {
   if (def.trigger && Array.isArray(def.inputs) && def.inputs.length > 0) problems.push('trigger nodes have no inputs');
   if (def.trigger === 'polling' && typeof def.poll !== 'function')
     problems.push('polling triggers need a poll function');
+  problems.push(...checkWebhook(def));
+  return problems;
+}
+
+const WEBHOOK_HOOKS = ['verify', 'handshake', 'accept', 'deliveryId', 'output'] as const;
+
+function checkWebhook(def: Partial<NodeDefinition>): string[] {
+  if (def.webhook === undefined) {
+    return def.trigger === 'app_event' ? ['app_event triggers need a webhook field (at least {})'] : [];
+  }
+  const problems: string[] = [];
+  if (def.trigger !== 'app_event') problems.push('webhook is only for app_event triggers (set trigger: "app_event")');
+  if (typeof def.webhook !== 'object' || def.webhook === null) return [...problems, 'webhook must be an object'];
+  for (const [name, hook] of Object.entries(def.webhook)) {
+    if (!(WEBHOOK_HOOKS as readonly string[]).includes(name))
+      problems.push(`webhook.${name} is not a known hook (use ${WEBHOOK_HOOKS.join(', ')})`);
+    else if (typeof hook !== 'function') problems.push(`webhook.${name} must be a function`);
+  }
+  const params = def.params;
+  if (params instanceof z.ZodObject && !('path' in params.shape))
+    problems.push('app_event triggers need a "path" param: the webhook URL path their deliveries arrive at');
   return problems;
 }
 

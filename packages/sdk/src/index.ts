@@ -34,6 +34,10 @@ export {
   applyCredentialAuth,
   credentialBaseUrl,
   fillTemplate,
+  credentialSecrets,
+  redactSecrets,
+  REDACTED,
+  MIN_REDACTED_LENGTH,
 } from './credentials.ts';
 export type { CredentialKindDefinition, CredentialAuth, CredentialValues } from './credentials.ts';
 export {

@@ -1,5 +1,9 @@
 import type { z } from 'zod';
 import type { Json, LogEntry, NodeContext, NodeDefinition, NodeFetch, NodeResult, RunInfo } from './types.ts';
+import type { TestApi } from './test-api.ts';
+
+export { startTestApi } from './test-api.ts';
+export type { TestApi, TestApiReply, TestApiRequest, TestApiRoute, TestApiRoutes } from './test-api.ts';
 
 export interface TestRunOptions {
   /** Raw params, as in a workflow graph; parsed with the node's schema (defaults applied). */
@@ -9,8 +13,13 @@ export interface TestRunOptions {
   trigger?: Json;
   loop?: { item: Json; index: number };
   credentials?: Record<string, Record<string, string>>;
-  /** Defaults to a fetch that refuses: pass `createSafeFetch({ allow: [...] })` to reach a local test server. */
+  /**
+   * Defaults to a fetch that refuses (or, with `api`, the test API's fetch): pass
+   * `createSafeFetch({ allow: [...] })` to reach another local test server.
+   */
   fetch?: NodeFetch;
+  /** A test API from `startTestApi`: the node's fetch is the platform's safe client, opened to it. */
+  api?: TestApi;
   state?: Json;
   idempotencyKey?: string;
   signal?: AbortSignal;
@@ -45,7 +54,7 @@ export function testContext<P>(params: P, options: Omit<TestRunOptions, 'params'
     trigger: options.trigger ?? null,
     ...(options.loop ? { loop: options.loop } : {}),
     credentials: options.credentials ?? {},
-    fetch: options.fetch ?? (() => Promise.reject(new Error('this test gave the node no fetch'))),
+    fetch: options.fetch ?? options.api?.fetch ?? (() => Promise.reject(new Error('this test gave the node no fetch'))),
     log: { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') },
     signal: options.signal ?? new AbortController().signal,
     idempotencyKey: options.idempotencyKey ?? 'test-run:test-step:',
@@ -68,7 +77,13 @@ export function testContext<P>(params: P, options: Omit<TestRunOptions, 'params'
  * throws the zod error), then `run` is called with a test context.
  *
  * @example
- * const { result, logs } = await runNode(httpRequest, { params: { url }, fetch });
+ * const api = await startTestApi({ 'POST /tickets': { status: 201, json: { id: 7 } } });
+ * const { result } = await runNode(createTicket, {
+ *   params: { subject: 'Refund' },
+ *   credentials: { acme: { apiKey: 'k', baseUrl: api.url } },
+ *   api,
+ * });
+ * api.requests[0].json; // → { subject: 'Refund' }
  */
 export async function runNode<S extends z.ZodType>(
   def: NodeDefinition<S>,

@@ -93,6 +93,54 @@ export interface PollResult {
   cursor?: Json;
 }
 
+/** One HTTP delivery to an app-event trigger's webhook URL, as the trigger's `webhook` hooks see it. */
+export interface WebhookDelivery<P = unknown> {
+  method: string;
+  /** The endpoint path without the `/webhook/` prefix, e.g. `github/issues`. */
+  path: string;
+  /** Request headers, names lower-cased (repeated headers joined with `, `). */
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  /** The body exactly as received: verify signatures over this. */
+  rawBody: Uint8Array;
+  /** The body parsed by content type: JSON, a form as an object, else text; `null` when empty. */
+  body: Json;
+  /** The trigger's parameters, parsed by its schema. */
+  params: P;
+}
+
+export type WebhookVerdict = { ok: true } | { ok: false; message: string };
+
+/** An answer sent straight back to the caller, without starting a run. */
+export interface WebhookReply {
+  status: number;
+  headers?: Record<string, string>;
+  body: Json;
+}
+
+/**
+ * How an app-event trigger (`trigger: 'app_event'`) receives deliveries at `/webhook/<path>`
+ * (its `path` param). The web process calls the hooks in this order: `verify` (401 and no run
+ * when it fails), `handshake` (answered as is, no run), `accept` (200 and no run when false),
+ * then starts one run per `deliveryId` with `output` as the trigger's output, and answers 200.
+ * Hooks are synchronous and must not do I/O.
+ */
+export interface NodeWebhook<P = unknown> {
+  /**
+   * Checks the delivery is authentic, usually a provider's HMAC signature. `credentials` are the
+   * trigger node's decrypted credentials by kind (empty when the node references none).
+   */
+  verify?(delivery: WebhookDelivery<P>, credentials: Record<string, Record<string, string>>): WebhookVerdict;
+  /** A reply for protocol handshakes (Slack's `url_verification`, GitHub's `ping`), else undefined. */
+  handshake?(delivery: WebhookDelivery<P>): WebhookReply | undefined;
+  /** Whether this delivery starts a run (default: all do). */
+  accept?(delivery: WebhookDelivery<P>): boolean;
+  /** The provider's delivery or event id: a redelivery with the same id starts no second run. */
+  deliveryId?(delivery: WebhookDelivery<P>): string | undefined;
+  /** The trigger's output (default `{ headers, body }` without cookie and authorization headers). */
+  output?(delivery: WebhookDelivery<P>): Json;
+}
+
 export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   /** Stable id persisted in workflows: `namespace.snake_case`, e.g. `github.create_issue`. */
   id: string;
@@ -123,4 +171,6 @@ export interface NodeDefinition<S extends z.ZodType = z.ZodType> {
   run(ctx: NodeContext<z.infer<S>>): Promise<NodeResult> | NodeResult;
   /** Polling triggers: fetch new items since the state's cursor. */
   poll?(ctx: NodeContext<z.infer<S>>): Promise<PollResult>;
+  /** App-event triggers: how deliveries to the trigger's webhook URL are checked and shaped. */
+  webhook?: NodeWebhook<z.infer<S>>;
 }
