@@ -22,11 +22,15 @@ function safeFetch(allow: string[] = ['127.0.0.1/32']): SafeFetch {
   return fetch;
 }
 
-async function run(params: Record<string, unknown>, options: { fetch?: NodeFetch; signal?: AbortSignal } = {}) {
+async function run(
+  params: Record<string, unknown>,
+  options: { fetch?: NodeFetch; signal?: AbortSignal; credentials?: Record<string, Record<string, string>> } = {},
+) {
   const { result } = await runNode(httpRequest, {
     params,
     fetch: options.fetch ?? safeFetch(),
     signal: options.signal,
+    credentials: options.credentials,
     idempotencyKey: 'run-1:call-api:1',
   });
   if (!('output' in result)) throw new Error('expected an output');
@@ -173,6 +177,20 @@ describe('core.http_request against a local server', () => {
     expect(tolerated).toMatchObject({ status: 500, body: { error: 'status 500' } });
   });
 
+  it('takes Retry-After as an HTTP date too, and treats a 503 with Retry-After as a rate limit', async () => {
+    const retryAt = new Date(Date.now() + 30_000).toUTCString();
+    const upstream = await server((req, res) => {
+      const status = Number(new URL(req.url!, 'http://x').pathname.slice(1));
+      res.writeHead(status, { 'content-type': 'application/json', 'retry-after': retryAt }).end('{}');
+    });
+    for (const status of [429, 503]) {
+      const limited = await failure(run({ url: `${upstream.origin}/${status}` }));
+      expect(limited).toBeInstanceOf(RateLimitedError);
+      expect((limited as RateLimitedError).retryAfterMs).toBeGreaterThan(28_000);
+      expect((limited as RateLimitedError).retryAfterMs).toBeLessThanOrEqual(30_000);
+    }
+  });
+
   it('returns the redirect itself when followRedirects is false', async () => {
     const upstream = await server((req, res) => {
       if (req.url === '/old') return void res.writeHead(301, { location: '/new' }).end();
@@ -240,5 +258,60 @@ describe('core.http_request against a local server', () => {
     const err = await failure(run({ url: `${gone.origin}/` }));
     expect(err).toBeInstanceOf(RetryableError);
     expect(err.message).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('core.http_request with a credential', () => {
+  it('declares every generic credential kind, none required', () => {
+    expect(httpRequest.credentials.map((c) => c.kind)).toEqual([
+      'api_key_header',
+      'api_key_query',
+      'http_bearer',
+      'http_basic',
+      'oauth2_authorization_code',
+      'oauth2_client_credentials',
+    ]);
+    expect(httpRequest.credentials.every((c) => c.required === false)).toBe(true);
+  });
+
+  it('sends a bearer token, an API key header or query parameter, Basic and an OAuth2 access token', async () => {
+    const upstream = await server(echo);
+    await run({ url: `${upstream.origin}/a` }, { credentials: { http_bearer: { token: 'tok-123456' } } });
+    expect(upstream.requests[0]!.headers.authorization).toBe('Bearer tok-123456');
+
+    await run(
+      { url: `${upstream.origin}/b`, headers: { 'X-Key': 'from-params' } },
+      { credentials: { api_key_header: { headerName: 'X-Key', apiKey: 'key-abcdef' } } },
+    );
+    expect(upstream.requests[1]!.headers['x-key']).toBe('key-abcdef');
+
+    await run(
+      { url: `${upstream.origin}/c?page=2` },
+      { credentials: { api_key_query: { paramName: 'api_key', apiKey: 'key q&1' } } },
+    );
+    expect(upstream.requests[2]!.url).toBe('/c?page=2&api_key=key+q%261');
+
+    await run({ url: `${upstream.origin}/d` }, { credentials: { http_basic: { username: 'ann', password: 'pw:1' } } });
+    expect(upstream.requests[3]!.headers.authorization).toBe(`Basic ${Buffer.from('ann:pw:1').toString('base64')}`);
+
+    await run(
+      { url: `${upstream.origin}/e` },
+      {
+        credentials: {
+          oauth2_client_credentials: { clientId: 'c', tokenUrl: 'https://x.test/t', accessToken: 'at-999999' },
+        },
+      },
+    );
+    expect(upstream.requests[4]!.headers.authorization).toBe('Bearer at-999999');
+  });
+
+  it('fails fatally, naming the kind and field, when the credential lacks a value, and sends nothing', async () => {
+    const upstream = await server(echo);
+    const err = await failure(run({ url: `${upstream.origin}/` }, { credentials: { oauth2_authorization_code: {} } }));
+    expect(err).toBeInstanceOf(FatalError);
+    expect(err.message).toBe(
+      'the oauth2_authorization_code credential cannot be applied: credential field "accessToken" is empty',
+    );
+    expect(upstream.requests).toHaveLength(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   RetryableError,
   type Json,
 } from '@apiq/sdk';
+import { applyCredentials, httpRequestCredentials } from './apply-credentials.ts';
 import { buildRequest, describeTarget } from './build-request.ts';
 import { httpRequestParams } from './params.ts';
 import { headersToObject, readBody, snippet } from './read-response.ts';
@@ -57,11 +58,13 @@ export const httpRequest = defineNode({
   category: 'network',
   icon: ICON,
   params: httpRequestParams,
+  credentials: httpRequestCredentials,
   idempotent: false,
   sideEffects: true,
   run: async (ctx) => {
     const { params } = ctx;
     const { url, init } = buildRequest(params, ctx.idempotencyKey);
+    applyCredentials(ctx.credentials, url, init.headers as Headers);
     const target = describeTarget(params.method, url);
     const timeout = params.timeoutMs === undefined ? undefined : AbortSignal.timeout(params.timeoutMs);
     init.signal = timeout ? AbortSignal.any([ctx.signal, timeout]) : ctx.signal;
