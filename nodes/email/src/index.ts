@@ -1,0 +1,2 @@
+export { smtpCredential } from './credential.ts';
+export { sendEmail } from './send.ts';

@@ -1,0 +1,2 @@
+// For tests of workflows using this connector: the local server that stands in for its API.
+export * from './trello-test-api.ts';
