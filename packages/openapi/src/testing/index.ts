@@ -1,0 +1,1 @@
+export { startMockServer, type MockServer, type MockRequest } from './mock-server.ts';
