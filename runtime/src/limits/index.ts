@@ -1,0 +1,11 @@
+export { ConnectionLimiter, ratePlan } from './connection-limiter.ts';
+export type { ConnectionLimiterOptions, LimitedConnection } from './connection-limiter.ts';
+export type { RequestGate } from './request-gate.ts';
+export { serveGate, gateOverPort } from './gate-port.ts';
+export { reserveSendTime, holdBack } from './rate-store.ts';
+export type { RatePlan, Reservation } from './rate-store.ts';
+export { takeSlot, freeSlot, renewSlots, SLOT_FREED_CHANNEL } from './slot-store.ts';
+export { CircuitBoard, circuitsAfter } from './circuit-board.ts';
+export type { CircuitBoardOptions } from './circuit-board.ts';
+export { connectionHost, readCircuitStates } from './connection-circuits.ts';
+export type { ConnectionBreaker } from './connection-circuits.ts';

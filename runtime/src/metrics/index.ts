@@ -1,0 +1,11 @@
+export { createEngineMetrics, statusClass } from './engine-metrics.ts';
+export type { EngineMetrics, ExecutorGauges } from './engine-metrics.ts';
+export { createWebMetrics } from './web-metrics.ts';
+export type { WebMetrics, WebMetricsOptions } from './web-metrics.ts';
+export { MetricsPublisher } from './publisher.ts';
+export type { MetricsPublisherOptions } from './publisher.ts';
+export { checkReadiness } from './readiness.ts';
+export type { ReadinessReport, ReadinessOptions, CheckStatus } from './readiness.ts';
+export { monitoringSummary } from './run-summary.ts';
+export type { MonitoringSummary, SummaryQuery, WorkflowSummary, SlowStep, ConnectionHealth } from './run-summary.ts';
+export { metricsAuthorized } from './metrics-auth.ts';
