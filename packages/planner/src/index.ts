@@ -1,0 +1,12 @@
+export { CatalogIndex, type Candidate, type SearchHit } from './catalog-search.ts';
+export { planOffline, type OfflinePlannerOptions } from './offline/planner.ts';
+export { parsePrompt, type ParsedPrompt, type PlanStep } from './offline/parse.ts';
+export { parseSchedule, parseTime, type ParsedSchedule } from './offline/schedule.ts';
+export { parseCondition } from './offline/condition.ts';
+export { layoutGraph } from './layout.ts';
+export type { Proposal } from './proposal.ts';
+export { scoreCase, summarize, type CaseScore, type EvaluationSummary, type ExpectedWorkflow } from './evaluation.ts';
+export { refineOffline } from './offline/refine.ts';
+export { planWithModel, modelConfigFromEnv, type ModelConfig, type ModelPlannerOptions } from './model/planner.ts';
+export { explainWorkflow } from './explain.ts';
+export { plan, type PlanOptions } from './plan.ts';
