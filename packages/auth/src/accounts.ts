@@ -32,7 +32,8 @@ export interface AccountsOptions {
   db: AuthDb;
   mailer: Mailer;
   /** Public URL of the editor, for links in emails, e.g. https://apiq.example.com */
-  appUrl: string;
+  /** Or a function, when the address is only known once the server listens. */
+  appUrl: string | (() => string);
   limits?: Partial<AccountLimits>;
 }
 
@@ -73,7 +74,7 @@ export class Accounts {
   }
 
   private link(path: string): string {
-    return new URL(path, this.o.appUrl).toString();
+    return new URL(path, typeof this.o.appUrl === 'function' ? this.o.appUrl() : this.o.appUrl).toString();
   }
 
   /**

@@ -35,4 +35,10 @@ describe('audit log', () => {
     expect(lines[1]).toContain(",credential.created,'=cmd(),");
     expect(lines[2]).toContain('"{""note"":""a, \\""quoted\\""""}"');
   });
+  it('names the acting account by its email when the entry gives no label', async () => {
+    const { userId } = await f.signUpVerified('ann@example.com');
+    await recordAudit(f.db, { action: 'user.signed_out', workspaceId: DEFAULT_WORKSPACE_ID, actorUserId: userId });
+    const [entry] = await queryAudit(f.db, { workspaceId: DEFAULT_WORKSPACE_ID, actions: ['user.signed_out'] });
+    expect(entry?.actor).toBe('ann@example.com');
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AuthDb } from './schema.ts';
 
 /** Sensitive actions recorded in the append-only audit log. */
@@ -13,6 +14,7 @@ export type AuditAction =
   | 'user.email_changed'
   | 'workspace.created'
   | 'member.invited'
+  | 'member.invitation_revoked'
   | 'member.joined'
   | 'member.role_changed'
   | 'member.removed'
@@ -46,7 +48,10 @@ export async function recordAudit(db: AuthDb, e: AuditEntry): Promise<void> {
       action: e.action,
       workspace_id: e.workspaceId ?? null,
       actor_user_id: e.actorUserId ?? null,
-      actor_label: e.actorLabel ?? '',
+      // Without a label, the acting account's email (as it is now) names who acted.
+      actor_label:
+        e.actorLabel ??
+        (e.actorUserId ? sql<string>`coalesce((select email from users where id = ${e.actorUserId}), '')` : ''),
       target_type: e.targetType ?? null,
       target_id: e.targetId ?? null,
       ip: e.ip ?? null,
@@ -64,6 +69,11 @@ export interface AuditQuery {
   limit?: number;
   /** Entries older than this id (keyset pagination, newest first). */
   before?: string;
+  /**
+   * Also the account events (sign-ins, failed sign-ins, password changes) of the workspace's
+   * current members, which belong to no workspace: an admin sees who signed in.
+   */
+  includeMemberAccountEvents?: boolean;
 }
 
 export interface AuditRecord {
@@ -83,7 +93,21 @@ export async function queryAudit(db: AuthDb, q: AuditQuery): Promise<AuditRecord
   let query = db
     .selectFrom('audit_log')
     .selectAll()
-    .where('workspace_id', '=', q.workspaceId)
+    .where((eb) =>
+      q.includeMemberAccountEvents
+        ? eb.or([
+            eb('workspace_id', '=', q.workspaceId),
+            eb.and([
+              eb('workspace_id', 'is', null),
+              eb(
+                'actor_user_id',
+                'in',
+                eb.selectFrom('memberships').select('user_id').where('workspace_id', '=', q.workspaceId),
+              ),
+            ]),
+          ])
+        : eb('workspace_id', '=', q.workspaceId),
+    )
     .orderBy('id', 'desc')
     .limit(Math.min(q.limit ?? 100, 10_000));
   if (q.from) query = query.where('created_at', '>=', q.from);

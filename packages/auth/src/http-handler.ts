@@ -3,21 +3,26 @@ import { DEFAULT_WORKSPACE_ID } from '@apiq/db';
 import { z } from 'zod';
 import type { Accounts } from './accounts.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
-import { auditToCsv, queryAudit } from './audit.ts';
+import { auditToCsv, queryAudit, recordAudit } from './audit.ts';
 import { authenticate, authorize, type Caller } from './caller.ts';
 import { AuthError } from './errors.ts';
 import { originAllowed } from './http-guards.ts';
+import { ipAllowed } from './ip-allowlist.ts';
 import type { Mailer } from './mailer.ts';
 import { ROLES, type AuthDb } from './schema.ts';
-import { clearedSessionCookie, sessionCookie, type SessionOptions } from './sessions.ts';
+import { clearedSessionCookie, invalidateUserSessions, sessionCookie, type SessionOptions } from './sessions.ts';
+import { getIpAllowlist, setIpAllowlist } from './workspace-allowlist.ts';
 import {
   acceptInvitation,
   changeRole,
   createWorkspace,
   inviteMember,
+  listInvitations,
   listMembers,
   listWorkspaces,
+  previewInvitation,
   removeMember,
+  revokeInvitation,
   roleIn,
   type Actor,
 } from './workspaces.ts';
@@ -26,14 +31,22 @@ export interface AuthHandlerOptions {
   db: AuthDb;
   accounts: Accounts;
   mailer: Mailer;
-  appUrl: string;
+  /** Or a function, when the address is only known once the server listens. */
+  appUrl: string | (() => string);
   /** Send cookies with `Secure` (true when APIQ is served over https). */
   secureCookies: boolean;
   /** Origins besides the request's own host allowed to make state-changing calls. */
   trustedOrigins?: string[];
   session?: SessionOptions;
-  /** The client address (behind a proxy: from X-Forwarded-For when trusted). */
+  /** The client address; default: the socket's, or X-Forwarded-For's first hop when APIQ_TRUST_PROXY is set. */
   clientIp?: (req: IncomingMessage) => string;
+}
+
+/** The socket's address, or X-Forwarded-For's first hop when APIQ_TRUST_PROXY is set (as the app API sees it). */
+export function requestIp(req: IncomingMessage): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (process.env.APIQ_TRUST_PROXY && typeof forwarded === 'string') return forwarded.split(',')[0]!.trim();
+  return req.socket.remoteAddress ?? 'unknown';
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -100,13 +113,30 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
       /^\/api\/auth\/me$/,
       async (ctx) => {
         const users = await o.db.selectFrom('users').select('id').limit(1).execute();
-        if (!ctx.caller) return { user: null, setupRequired: users.length === 0 };
+        // 'outbox': no SMTP server, so emails only reach the instance owner's outbox and the log.
+        const emailDelivery = o.mailer.delivers ? 'smtp' : 'outbox';
+        if (!ctx.caller) return { user: null, setupRequired: users.length === 0, emailDelivery };
         return {
           user: ctx.caller.user,
           via: ctx.caller.kind,
           workspaces: await listWorkspaces(o.db, ctx.caller.user.id),
+          instanceOwner: (await roleIn(o.db, ctx.caller.user.id, DEFAULT_WORKSPACE_ID)) === 'owner',
           setupRequired: false,
+          emailDelivery,
         };
+      },
+    ],
+    [
+      'PATCH',
+      /^\/api\/auth\/me$/,
+      async (ctx) => {
+        const c = sessionOnly(ctx);
+        const { name } = parse(
+          z.object({ name: z.string().trim().max(200, 'name is at most 200 characters') }),
+          ctx.body,
+        );
+        await o.db.updateTable('users').set({ name, updated_at: new Date() }).where('id', '=', c.user.id).execute();
+        return { user: { ...c.user, name } };
       },
     ],
     [
@@ -134,6 +164,23 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
       async (ctx) => {
         const c = ctx.caller;
         if (c?.kind === 'session') await o.accounts.signOut(c.sessionId, c.user.id, ctx.meta);
+        setCookie(ctx, clearedSessionCookie({ secure: o.secureCookies }));
+        return { signedOut: true };
+      },
+    ],
+    [
+      'POST',
+      /^\/api\/auth\/sign-out-everywhere$/,
+      async (ctx) => {
+        const c = sessionOnly(ctx);
+        await invalidateUserSessions(o.db, c.user.id);
+        await recordAudit(o.db, {
+          action: 'user.signed_out',
+          actorUserId: c.user.id,
+          actorLabel: c.user.email,
+          ip: ctx.ip,
+          details: { everywhere: true },
+        });
         setCookie(ctx, clearedSessionCookie({ secure: o.secureCookies }));
         return { signedOut: true };
       },
@@ -216,7 +263,45 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
           z.object({ email: z.string().max(320), role: z.enum(['admin', 'editor', 'viewer']) }),
           ctx.body,
         );
-        return inviteMember(o.db, o.mailer, o.appUrl, actorOf(ctx), { ...input, workspaceId: m[1]! });
+        return inviteMember(o.db, o.mailer, typeof o.appUrl === 'function' ? o.appUrl() : o.appUrl, actorOf(ctx), {
+          ...input,
+          workspaceId: m[1]!,
+        });
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/auth\/workspaces\/([0-9a-f-]{36})\/invitations$/,
+      async (ctx, m) => ({ invitations: await listInvitations(o.db, actorOf(ctx), m[1]!) }),
+    ],
+    [
+      'DELETE',
+      /^\/api\/auth\/workspaces\/([0-9a-f-]{36})\/invitations\/([a-z2-7]{24})$/,
+      async (ctx, m) => {
+        await revokeInvitation(o.db, actorOf(ctx), { workspaceId: m[1]!, invitationId: m[2]! });
+        return { revoked: true };
+      },
+    ],
+    [
+      'POST',
+      /^\/api\/auth\/invitations\/inspect$/,
+      async (ctx) => previewInvitation(o.db, parse(z.object({ token: z.string().max(200) }), ctx.body).token),
+    ],
+    [
+      'GET',
+      /^\/api\/auth\/workspaces\/([0-9a-f-]{36})\/ip-allowlist$/,
+      async (ctx, m) => {
+        await authorize(o.db, ctx.caller, m[1]!, 'workspace.settings');
+        return { entries: await getIpAllowlist(o.db, actorOf(ctx), m[1]!), yourIp: ctx.ip };
+      },
+    ],
+    [
+      'PUT',
+      /^\/api\/auth\/workspaces\/([0-9a-f-]{36})\/ip-allowlist$/,
+      async (ctx, m) => {
+        await authorize(o.db, ctx.caller, m[1]!, 'workspace.settings');
+        const { entries } = parse(z.object({ entries: z.array(z.string().max(100)).max(1000) }), ctx.body);
+        return { entries: await setIpAllowlist(o.db, actorOf(ctx), m[1]!, entries, ctx.ip), yourIp: ctx.ip };
       },
     ],
     [
@@ -298,6 +383,7 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
           ...(actions.length ? { actions } : {}),
           limit: m[2] ? 10_000 : Math.min(Number(q.get('limit') ?? 100) || 100, 1000),
           ...(q.get('before') ? { before: q.get('before')! } : {}),
+          includeMemberAccountEvents: true,
         });
         if (m[2] === '.csv') {
           ctx.res.writeHead(200, {
@@ -305,6 +391,27 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
             'content-disposition': `attachment; filename="apiq-audit-${m[1]}.csv"`,
           });
           ctx.res.end(auditToCsv(records));
+          return undefined;
+        }
+        if (m[2] === '.json') {
+          ctx.res.writeHead(200, {
+            'content-type': 'application/json; charset=utf-8',
+            'content-disposition': `attachment; filename="apiq-audit-${m[1]}.json"`,
+            'cache-control': 'no-store',
+          });
+          ctx.res.end(
+            JSON.stringify(
+              {
+                workspaceId: m[1],
+                from: from?.toISOString() ?? null,
+                to: to?.toISOString() ?? null,
+                exportedAt: new Date().toISOString(),
+                entries: [...records].reverse(),
+              },
+              null,
+              2,
+            ),
+          );
           return undefined;
         }
         return { entries: records };
@@ -340,6 +447,25 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
     ],
   ];
 
+  /**
+   * A workspace's IP allow-list covers its account endpoints (members, invitations, audit, the
+   * list itself) as it covers the app API. Checked for members only: outsiders learn nothing.
+   */
+  async function checkWorkspaceAllowlist(ctx: Ctx): Promise<void> {
+    const workspaceId = /^\/api\/auth\/workspaces\/([0-9a-f-]{36})\//.exec(ctx.url.pathname)?.[1];
+    if (!workspaceId || !ctx.caller || !(await roleIn(o.db, ctx.caller.user.id, workspaceId))) return;
+    const ws = await o.db
+      .selectFrom('workspaces')
+      .select('ip_allowlist')
+      .where('id', '=', workspaceId)
+      .executeTakeFirst();
+    if (ws && !ipAllowed(ctx.ip, ws.ip_allowlist))
+      throw new AuthError(
+        'forbidden',
+        `Your address (${ctx.ip}) is not on this workspace's IP allow-list; ask an admin to add it.`,
+      );
+  }
+
   return (req, res, next) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/api/auth/')) return next();
@@ -359,7 +485,7 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
       );
     void (async () => {
       try {
-        const ip = o.clientIp?.(req) ?? req.socket.remoteAddress ?? 'unknown';
+        const ip = (o.clientIp ?? requestIp)(req);
         if (
           !originAllowed({
             method,
@@ -386,6 +512,7 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
           ip,
           meta: { ip, userAgent: req.headers['user-agent'] },
         };
+        await checkWorkspaceAllowlist(ctx);
         const result = await route[2](ctx, route[1].exec(url.pathname)!);
         if (!res.headersSent) send(res, 200, result ?? {});
       } catch (err) {

@@ -25,10 +25,16 @@ export {
   changeRole,
   removeMember,
   roleIn,
+  listInvitations,
+  revokeInvitation,
+  previewInvitation,
   type Actor,
   type Member,
   type WorkspaceSummary,
+  type PendingInvitation,
+  type InvitationPreview,
 } from './workspaces.ts';
+export { getIpAllowlist, setIpAllowlist } from './workspace-allowlist.ts';
 export {
   createApiToken,
   listApiTokens,
@@ -44,4 +50,5 @@ export { recordAudit, queryAudit, auditToCsv, type AuditAction, type AuditEntry,
 export { createMailer, type Mailer, type Email } from './mailer.ts';
 export { ipAllowed, cidrProblem } from './ip-allowlist.ts';
 export { originAllowed, securityHeaders } from './http-guards.ts';
-export { createAuthHandler, type AuthHandlerOptions } from './http-handler.ts';
+export { createAuthHandler, requestIp, type AuthHandlerOptions } from './http-handler.ts';
+export { createWebGuard, type WebGuardOptions } from './web-guard.ts';

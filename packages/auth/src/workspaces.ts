@@ -42,7 +42,13 @@ export async function roleIn(db: AuthDb, userId: string, workspaceId: string): P
   return row?.role;
 }
 
-async function requireRole(db: AuthDb, actor: Actor, workspaceId: string, action: Parameters<typeof roleAllows>[1]) {
+/** The actor's role in a workspace when it allows `action`; "not found" for outsiders, "forbidden" otherwise. */
+export async function requireRole(
+  db: AuthDb,
+  actor: Actor,
+  workspaceId: string,
+  action: Parameters<typeof roleAllows>[1],
+): Promise<Role> {
   const role = await roleIn(db, actor.userId, workspaceId);
   // Non-members learn nothing about the workspace, not even that it exists.
   if (!role) throw new AuthError('not_found', 'No such workspace.');
@@ -181,12 +187,8 @@ export async function inviteMember(
 
 /** Joins the invited workspace. The signed-in account's verified email must be the invited one. */
 export async function acceptInvitation(db: AuthDb, actor: Actor, token: string): Promise<WorkspaceSummary> {
-  const parts = splitToken(String(token ?? ''));
+  const inv = await findUsableInvitation(db, token);
   const invalid = new AuthError('invalid_token', 'This invitation link is invalid, used, revoked or expired.');
-  if (!parts) throw invalid;
-  const inv = await db.selectFrom('invitations').selectAll().where('id', '=', parts.id).executeTakeFirst();
-  if (!inv || inv.accepted_at || inv.revoked_at || inv.expires_at.getTime() <= Date.now()) throw invalid;
-  if (!constantTimeEqual(hashSecret(parts.secret), new Uint8Array(inv.secret_hash))) throw invalid;
   const user = await db
     .selectFrom('users')
     .select(['email', 'email_verified_at'])
@@ -226,6 +228,108 @@ export async function acceptInvitation(db: AuthDb, actor: Actor, token: string):
     .where('id', '=', inv.workspace_id)
     .executeTakeFirstOrThrow();
   return { ...ws, role: (await roleIn(db, actor.userId, inv.workspace_id))! };
+}
+
+export interface PendingInvitation {
+  id: string;
+  email: string;
+  role: Exclude<Role, 'owner'>;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** Invitations of a workspace not yet accepted, revoked or expired, newest first. */
+export async function listInvitations(db: AuthDb, actor: Actor, workspaceId: string): Promise<PendingInvitation[]> {
+  await requireRole(db, actor, workspaceId, 'member.read');
+  const rows = await db
+    .selectFrom('invitations as i')
+    .leftJoin('users as u', 'u.id', 'i.invited_by')
+    .select(['i.id', 'i.email', 'i.role', 'u.email as invitedBy', 'i.created_at', 'i.expires_at'])
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.accepted_at', 'is', null)
+    .where('i.revoked_at', 'is', null)
+    .where('i.expires_at', '>', new Date())
+    .orderBy('i.created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    invitedBy: r.invitedBy,
+    createdAt: r.created_at.toISOString(),
+    expiresAt: r.expires_at.toISOString(),
+  }));
+}
+
+/** Revokes a pending invitation: its link stops working. */
+export async function revokeInvitation(
+  db: AuthDb,
+  actor: Actor,
+  input: { workspaceId: string; invitationId: string },
+): Promise<void> {
+  await requireRole(db, actor, input.workspaceId, 'member.invite');
+  const row = await db
+    .updateTable('invitations')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', input.invitationId)
+    .where('workspace_id', '=', input.workspaceId)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning(['email', 'role'])
+    .executeTakeFirst();
+  if (!row) throw new AuthError('not_found', 'No such pending invitation (it may be accepted or revoked already).');
+  await recordAudit(db, {
+    action: 'member.invitation_revoked',
+    workspaceId: input.workspaceId,
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    ip: actor.ip ?? null,
+    targetType: 'invitation',
+    targetId: input.invitationId,
+    details: { email: row.email, role: row.role },
+  });
+}
+
+export interface InvitationPreview {
+  workspace: { id: string; name: string };
+  email: string;
+  role: Exclude<Role, 'owner'>;
+  invitedBy: string | null;
+  expiresAt: string;
+}
+
+/**
+ * What an invitation link offers (workspace, role, the invited address), for the page that
+ * accepts it. Whoever holds the link may read this; nothing changes.
+ */
+export async function previewInvitation(db: AuthDb, token: string): Promise<InvitationPreview> {
+  const inv = await findUsableInvitation(db, token);
+  const ws = await db
+    .selectFrom('workspaces')
+    .select(['id', 'name'])
+    .where('id', '=', inv.workspace_id)
+    .executeTakeFirstOrThrow();
+  const inviter = inv.invited_by
+    ? await db.selectFrom('users').select('email').where('id', '=', inv.invited_by).executeTakeFirst()
+    : undefined;
+  return {
+    workspace: { id: ws.id, name: ws.name },
+    email: inv.email,
+    role: inv.role,
+    invitedBy: inviter?.email ?? null,
+    expiresAt: inv.expires_at.toISOString(),
+  };
+}
+
+async function findUsableInvitation(db: AuthDb, token: string) {
+  const parts = splitToken(String(token ?? ''));
+  const invalid = new AuthError('invalid_token', 'This invitation link is invalid, used, revoked or expired.');
+  if (!parts) throw invalid;
+  const inv = await db.selectFrom('invitations').selectAll().where('id', '=', parts.id).executeTakeFirst();
+  if (!inv || inv.accepted_at || inv.revoked_at || inv.expires_at.getTime() <= Date.now()) throw invalid;
+  if (!constantTimeEqual(hashSecret(parts.secret), new Uint8Array(inv.secret_hash))) throw invalid;
+  return inv;
 }
 
 async function ownerCount(db: AuthDb, workspaceId: string): Promise<number> {
