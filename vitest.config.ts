@@ -24,7 +24,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'system', include: ['e2e/**/*.test.ts'], testTimeout: 120_000 },
+        test: {
+          name: 'system',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          // Builds the editor once (when changed) before its browser suites start.
+          globalSetup: ['./packages/db/src/testing/global-setup.ts', './e2e/editor/global-setup.ts'],
+        },
       },
     ],
   },

@@ -57,6 +57,11 @@ export class Maintenance {
       .where('heartbeat_at', '<', sql<Date>`now() - interval '1 day'`)
       .executeTakeFirst();
     const executors = Number(gone.numDeletedRows);
+    // Metric snapshots of processes gone for a day (a graceful stop removes its own).
+    await this.o.db
+      .deleteFrom('metric_snapshots')
+      .where('updated_at', '<', sql<Date>`now() - interval '1 day'`)
+      .execute();
     if (runs || ticks || executors)
       this.log.info('retention applied', { prunedRuns: runs, prunedTicks: ticks, removedExecutors: executors });
     return { runs, ticks, executors };

@@ -6,6 +6,9 @@ import { exportCommand, importCommand } from './commands/transfer.ts';
 import { startCommand } from './commands/start.ts';
 import { runsActionCommand, runsListCommand, runsShowCommand } from './commands/runs.ts';
 import { webCommand, workerCommand } from './commands/serve.ts';
+import { nodesListCommand, nodesNewCommand } from './commands/nodes.ts';
+import { planCommand } from './commands/plan.ts';
+import { statusCommand } from './commands/status.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('apiq')
@@ -34,6 +37,12 @@ export async function main(argv: string[]): Promise<void> {
     .option('--threads <n>', 'worker threads for node code')
     .action(workerCommand);
   program
+    .command('status')
+    .description('readiness: database, queue lag, executors, scheduler (exit 1 when not ok)')
+    .option('--json', 'print the report as JSON')
+    .option('--url <url>', "a running instance's address (default: the configured database)")
+    .action(async (opts) => exitWith(await statusCommand(opts)));
+  program
     .command('run <file>')
     .description('run a workflow file once and print every step')
     .option('-i, --input <json>', 'input for the trigger, as JSON')
@@ -56,6 +65,13 @@ export async function main(argv: string[]): Promise<void> {
     .description('import workflows from an export or a workflow file')
     .option('--activate', 'activate the imported workflows')
     .action(async (file, opts) => exitWith(await importCommand(file, opts)));
+  program
+    .command('plan <prompt>')
+    .description('propose a workflow from a sentence (the configured model, or the offline planner)')
+    .option('--json', 'print the proposal as JSON')
+    .option('--out <file>', 'write the proposed workflow graph to a file')
+    .option('--edit <file>', 'change this workflow instead of starting a new one')
+    .action(async (prompt, opts) => exitWith(await planCommand(prompt, opts)));
   const runs = program.command('runs').description('list, inspect and control runs');
   runs
     .command('list')
@@ -75,6 +91,60 @@ export async function main(argv: string[]): Promise<void> {
       .description(`${action} a run`)
       .action(async (id) => exitWith(await runsActionCommand(action, id)));
   }
+  program
+    .command('vault')
+    .description('manage the credential vault')
+    .command('rotate-key')
+    .description(
+      're-encrypt every credential with a new master key (APIQ_NEW_MASTER_KEY, or a new key file); resumable',
+    )
+    .option('--batch-size <n>', 'credentials per transaction', '100')
+    .action(async (opts) => {
+      const { vaultRotateKeyCommand } = await import('./commands/vault.ts');
+      exitWith(await vaultRotateKeyCommand(opts));
+    });
+  const nodes = program.command('nodes').description('list installed node types, scaffold a node package');
+  nodes
+    .command('list')
+    .description('installed node types (id@version) and packages that failed to load')
+    .option('--json', 'print as JSON')
+    .action(async (opts) => exitWith(await nodesListCommand(opts)));
+  nodes
+    .command('new <name>')
+    .description('scaffold a node package: definition, one action, a test, README and icon')
+    .option('--dir <path>', 'where to create it (default nodes/<name> of the APIQ directory)')
+    .action(async (name, opts) => exitWith(await nodesNewCommand(name, opts)));
+  const openapi = program.command('openapi').description('import OpenAPI / Swagger specs and search their operations');
+  const openapiCommands = () => import('./commands/openapi.ts');
+  openapi
+    .command('import <file-or-url>')
+    .description('import a spec (JSON or YAML; OpenAPI 3.0/3.1, Swagger 2.0); importing again replaces it')
+    .option('--name <name>', 'display name (default: the spec title)')
+    .option('--slug <slug>', 'short name used by other commands (default: from the name)')
+    .option('--json', 'print { operations, skipped, ... } as JSON')
+    .action(async (source, opts) => exitWith(await (await openapiCommands()).openapiImportCommand(source, opts)));
+  openapi
+    .command('refresh <spec>')
+    .description('re-fetch a spec imported from a URL (nothing is downloaded when its ETag is unchanged)')
+    .option('--force', 'download even when the ETag is unchanged')
+    .option('--json')
+    .action(async (spec, opts) => exitWith(await (await openapiCommands()).openapiRefreshCommand(spec, opts)));
+  openapi
+    .command('list')
+    .description('the imported specs')
+    .option('--json')
+    .action(async (opts) => exitWith(await (await openapiCommands()).openapiListCommand(opts)));
+  openapi
+    .command('search <query>')
+    .description('imported operations matching the words, best first')
+    .option('-n, --limit <n>', 'how many', '10')
+    .option('--json')
+    .action(async (query, opts) => exitWith(await (await openapiCommands()).openapiSearchCommand(query, opts)));
+  openapi
+    .command('ready [id]')
+    .description('list the ready connections (JSONPlaceholder, HTTPBin, Petstore), or import one')
+    .option('--json')
+    .action(async (id, opts) => exitWith(await (await openapiCommands()).openapiReadyCommand(id, opts)));
   program
     .command('bench')
     .description('benchmark webhook workflows (prints figures)')

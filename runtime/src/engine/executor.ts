@@ -21,6 +21,10 @@ import { createInvoker, type Invoker } from './invoker.ts';
 import { RunExecution } from './run-execution.ts';
 import { LeaseLostError, WriteBatcher, commitRunWrites } from './step-writer.ts';
 import { createLogger, type Log } from '../log.ts';
+import type { CredentialResolver } from '../credentials/index.ts';
+import type { EngineMetrics, ExecutorGauges } from '../metrics/engine-metrics.ts';
+import { ConnectionLimiter } from '../limits/connection-limiter.ts';
+import { CircuitBoard } from '../limits/circuit-board.ts';
 
 /** How soon a run held back by its workflow's concurrency limit is tried again. */
 const CONCURRENCY_RECHECK_MS = 200;
@@ -40,6 +44,17 @@ export interface ExecutorOptions {
   threads?: number;
   log?: Log;
   id?: string;
+  /** Decrypts the credentials a step references (`createCredentialResolver` from `@apiq/vault`). */
+  resolveCredentials?: CredentialResolver;
+  /** In-memory engine metrics (`createEngineMetrics`); publish them with a `MetricsPublisher`. */
+  metrics?: EngineMetrics;
+  /**
+   * Connections' request limits (rate, burst, concurrency), shared with every other executor
+   * through the database. On unless `false`; `{ maxWaitMs }` bounds a request's wait (default 60 s).
+   */
+  connectionLimits?: false | { maxWaitMs?: number };
+  /** How often the circuit breaker states steps saw are published for the web process. Default 2 s. */
+  circuitPublishMs?: number;
 }
 
 /**
@@ -65,6 +80,9 @@ export class Executor {
   private stopping = false;
   private completed = 0;
   private readonly writer: WriteBatcher;
+  private readonly gauges: ExecutorGauges;
+  private readonly limiter: ConnectionLimiter | undefined;
+  private readonly circuits: CircuitBoard;
 
   constructor(private readonly options: ExecutorOptions) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -77,6 +95,20 @@ export class Executor {
       createInvoker({ catalog: options.catalog, ...(options.threads ? { threads: options.threads } : {}) });
     this.log = options.log ?? createLogger({ component: 'executor' });
     this.writer = new WriteBatcher(options.db, options.pool);
+    this.limiter =
+      options.connectionLimits === false
+        ? undefined
+        : new ConnectionLimiter({ db: options.db, pool: options.pool, owner: this.id, ...options.connectionLimits });
+    this.circuits = new CircuitBoard({
+      db: options.db,
+      source: this.id,
+      ...(options.circuitPublishMs ? { everyMs: options.circuitPublishMs } : {}),
+    });
+    this.gauges = {
+      activeRuns: () => this.active.size,
+      slots: this.concurrency,
+      pool: () => this.invoker.stats?.(),
+    };
   }
 
   get runsCompleted(): number {
@@ -103,6 +135,8 @@ export class Executor {
     this.timers.push(setInterval(() => void this.beat(), heartbeatMs));
     this.timers.push(setInterval(() => void this.poll(), pollMs));
     for (const t of this.timers) t.unref();
+    this.circuits.start();
+    this.options.metrics?.watchExecutor(this.gauges);
     this.log.info('executor started', { executor: this.id, concurrency: this.concurrency });
     void this.poll();
   }
@@ -138,6 +172,9 @@ export class Executor {
       .where('id', '=', this.id)
       .execute()
       .catch(() => {});
+    this.options.metrics?.unwatchExecutor(this.gauges);
+    await this.limiter?.stop();
+    await this.circuits.stop();
     if (this.ownsInvoker) await this.invoker.close();
     this.log.info('executor stopped', { executor: this.id });
   }
@@ -164,7 +201,10 @@ export class Executor {
             { owner: this.id, leaseMs: this.leaseMs, limit: Math.min(free, 32) },
             this.options.pool,
           );
-          for (const run of runs) this.launch(run);
+          for (const run of runs) {
+            this.options.metrics?.runClaimed(run.available_at);
+            this.launch(run);
+          }
           if (runs.length > 0 && runs.length === Math.min(free, 32)) this.fillAgain = true;
         } while (this.fillAgain && !this.stopping);
       } catch (err) {
@@ -266,12 +306,18 @@ export class Executor {
           pool: this.options.pool,
           writer: this.writer,
           onRequeued: (delay) => setTimeout(() => this.fill(), delay + 5).unref(),
+          ...(this.options.resolveCredentials ? { resolveCredentials: this.options.resolveCredentials } : {}),
+          ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+          ...(this.limiter ? { limiter: this.limiter } : {}),
+          circuits: this.circuits,
+          log: this.log,
         },
         run,
         ir,
       );
       slot.execution = execution;
-      await execution.execute();
+      const outcome = await execution.execute();
+      this.options.metrics?.runEnded(outcome, run.started_at);
     } catch (err) {
       if (err instanceof LeaseLostError) {
         this.log.warn(err.message, { runId: run.id });
@@ -286,6 +332,7 @@ export class Executor {
         return;
       }
       this.log.error('run crashed in the engine', { runId: run.id, error: (err as Error).stack ?? String(err) });
+      this.options.metrics?.runEnded('failed', run.started_at);
       await commitRunWrites(this.db, { runId: run.id, owner: this.id, token: Number(run.lease_token) }, [], {
         status: 'failed',
         error: { kind: 'fatal', name: 'EngineError', message: (err as Error).message },

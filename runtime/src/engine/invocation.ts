@@ -1,5 +1,9 @@
 import type { Json, LogEntry, NodeDefinition, NodeFetch, NodeResult, RunInfo, SerializedError } from '@apiq/sdk';
 import { serializeError, NodeError } from '@apiq/sdk';
+import type { CircuitSnapshot, OutboundCall } from '@apiq/http';
+import { limitedFetch } from '../credentials/limited-fetch.ts';
+import { circuitsAfter } from '../limits/circuit-board.ts';
+import type { RequestGate } from '../limits/request-gate.ts';
 
 /** Everything a node run needs, as plain data (it crosses into worker threads). */
 export interface StepInvocation {
@@ -17,21 +21,36 @@ export interface StepInvocation {
   timeoutMs: number;
 }
 
+/**
+ * `calls`: the step's outbound HTTP calls through `ctx.fetch` (host, status, timing), for metrics.
+ * `circuits`: the breaker state of each host it called afterwards, for the connections' view.
+ */
 export type InvocationResult =
-  | { ok: true; result: NodeResult; logs: LogEntry[]; state: Json | undefined; stateChanged: boolean }
-  | { ok: false; error: SerializedError; logs: LogEntry[] };
+  | {
+      ok: true;
+      result: NodeResult;
+      logs: LogEntry[];
+      state: Json | undefined;
+      stateChanged: boolean;
+      calls?: OutboundCall[];
+      circuits?: CircuitSnapshot[];
+    }
+  | { ok: false; error: SerializedError; logs: LogEntry[]; calls?: OutboundCall[]; circuits?: CircuitSnapshot[] };
 
 const MAX_LOGS = 200;
+const MAX_CALLS = 100;
 
 /**
  * Runs a node definition with a context built from the invocation. Shared by the inline path
- * (in the executor thread) and the worker-pool path, so both behave identically.
+ * (in the executor thread) and the worker-pool path, so both behave identically. With a `gate`
+ * (the step uses a connection with limits), every request waits for its turn first.
  */
 export async function invokeDefinition(
   def: NodeDefinition,
   inv: StepInvocation,
   fetch: NodeFetch,
   outerSignal?: AbortSignal,
+  gate?: RequestGate,
 ): Promise<InvocationResult> {
   const logs: LogEntry[] = [];
   const push = (level: LogEntry['level']) => (message: string, data?: Json) => {
@@ -45,7 +64,14 @@ export async function invokeDefinition(
   };
   let state = inv.state;
   let stateChanged = false;
+  const calls: OutboundCall[] = [];
+  const observe = (call: OutboundCall) => {
+    if (calls.length < MAX_CALLS) calls.push(call);
+  };
   const controller = new AbortController();
+  const stepFetch = gate ? limitedFetch(fetch, gate, controller.signal) : fetch;
+  // The safe client reports each call to a per-call `observe`; other fetches ignore the field.
+  const observedFetch: NodeFetch = (url, init) => stepFetch(url, { ...init, observe } as RequestInit);
   const timer = setTimeout(
     () => controller.abort(new NodeError('timeout', `step timed out after ${inv.timeoutMs} ms`)),
     inv.timeoutMs,
@@ -61,7 +87,7 @@ export async function invokeDefinition(
         trigger: inv.trigger,
         ...(inv.loop ? { loop: inv.loop } : {}),
         credentials: inv.credentials,
-        fetch,
+        fetch: observedFetch,
         log: { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') },
         signal: controller.signal,
         idempotencyKey: inv.idempotencyKey,
@@ -81,13 +107,19 @@ export async function invokeDefinition(
     });
     const result = await Promise.race([running, aborted]);
     checkResult(def, result);
-    return { ok: true, result: toPlain(result), logs, state, stateChanged };
+    return { ok: true, result: toPlain(result), logs, state, stateChanged, ...reported(fetch, calls) };
   } catch (err) {
-    return { ok: false, error: serializeError(err), logs };
+    return { ok: false, error: serializeError(err), logs, ...reported(fetch, calls) };
   } finally {
     clearTimeout(timer);
     outerSignal?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+function reported(fetch: NodeFetch, calls: OutboundCall[]): { calls?: OutboundCall[]; circuits?: CircuitSnapshot[] } {
+  if (calls.length === 0) return {};
+  const circuits = circuitsAfter(fetch, calls);
+  return circuits ? { calls, circuits } : { calls };
 }
 
 function checkResult(def: NodeDefinition, result: unknown): asserts result is NodeResult {

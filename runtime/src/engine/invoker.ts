@@ -6,6 +6,8 @@ import type { CatalogEntry, NodeCatalog, NodeFetch } from '@apiq/sdk';
 import { createSafeFetch } from '@apiq/http';
 import { invokeDefinition, type InvocationResult, type StepInvocation } from './invocation.ts';
 import type { PoolTask } from './pool-worker.ts';
+import { serveGate } from '../limits/gate-port.ts';
+import type { RequestGate } from '../limits/request-gate.ts';
 
 /**
  * Built-in nodes that only reshape data in O(input) time, and the built-in HTTP Request node
@@ -37,9 +39,12 @@ const CANCELLED: InvocationResult = {
 };
 
 export interface Invoker {
-  invoke(inv: StepInvocation, signal?: AbortSignal): Promise<InvocationResult>;
+  /** `gate`: the step uses a connection with limits; each of its requests waits for its turn. */
+  invoke(inv: StepInvocation, signal?: AbortSignal, gate?: RequestGate): Promise<InvocationResult>;
   close(): Promise<void>;
   readonly poolSize: number;
+  /** The worker pool now (undefined until its first task): threads, utilisation 0..1, queued tasks. */
+  stats?(): { threads: number; utilization: number; queued: number } | undefined;
 }
 
 export interface InvokerOptions {
@@ -66,7 +71,9 @@ export function createInvoker(options: InvokerOptions): Invoker {
   };
   return {
     poolSize: threads,
-    async invoke(inv, signal) {
+    stats: () =>
+      pool ? { threads: pool.threads.length, utilization: pool.utilization, queued: pool.queueSize } : undefined,
+    async invoke(inv, signal, gate) {
       const entry: CatalogEntry | undefined = options.catalog.entry(inv.type, inv.version);
       if (!entry) {
         return {
@@ -79,20 +86,25 @@ export function createInvoker(options: InvokerOptions): Invoker {
           },
         };
       }
-      if (INLINE_NODE_TYPES.has(inv.type) || !entry.source) return invokeDefinition(entry.def, inv, fetch, signal);
+      if (INLINE_NODE_TYPES.has(inv.type) || !entry.source)
+        return invokeDefinition(entry.def, inv, fetch, signal, gate);
       // Piscina runs a task that carries an AbortSignal alone on its thread (aborting it kills the
       // thread), so cancellation travels over a port instead and threads stay shared.
       const { port1, port2 } = new MessageChannel();
+      const limits = gate ? new MessageChannel() : undefined;
+      const stopServingGate = limits && gate ? serveGate(limits.port1, gate) : undefined;
       const task: PoolTask = {
         module: entry.source.module,
         exportName: entry.source.exportName,
         invocation: inv,
         cancelPort: port2,
+        ...(limits ? { limitsPort: limits.port2 } : {}),
       };
       const onAbort = () => port1.postMessage('cancel');
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const running = getPool().run(task, { transferList: [port2] }) as Promise<InvocationResult>;
+        const transferList = limits ? [port2, limits.port2] : [port2];
+        const running = getPool().run(task, { transferList }) as Promise<InvocationResult>;
         if (!signal) return await running;
         const cancelled = new Promise<InvocationResult>((resolve) => {
           if (signal.aborted) resolve(CANCELLED);
@@ -112,6 +124,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
       } finally {
         signal?.removeEventListener('abort', onAbort);
         port1.close();
+        stopServingGate?.();
       }
     },
     async close() {

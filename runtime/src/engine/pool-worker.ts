@@ -4,6 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { NodeDefinition } from '@apiq/sdk';
 import { createSafeFetch } from '@apiq/http';
 import { invokeDefinition, type InvocationResult, type StepInvocation } from './invocation.ts';
+import { gateOverPort } from '../limits/gate-port.ts';
 
 export interface PoolTask {
   module: string;
@@ -11,6 +12,8 @@ export interface PoolTask {
   invocation: StepInvocation;
   /** A message on this port cancels the step (its ctx.signal aborts). */
   cancelPort?: MessagePort;
+  /** Present when the step uses a connection with limits: its requests ask the executor thread for their turn here. */
+  limitsPort?: MessagePort;
 }
 
 const definitions = new Map<string, Promise<NodeDefinition>>();
@@ -37,8 +40,10 @@ export default async function runTask(task: PoolTask): Promise<InvocationResult>
   const cancel = new AbortController();
   task.cancelPort?.on('message', () => cancel.abort(new Error('step cancelled')));
   try {
-    return await invokeDefinition(def, task.invocation, fetch, cancel.signal);
+    const gate = task.limitsPort ? gateOverPort(task.limitsPort) : undefined;
+    return await invokeDefinition(def, task.invocation, fetch, cancel.signal, gate);
   } finally {
     task.cancelPort?.close();
+    task.limitsPort?.close();
   }
 }

@@ -7,6 +7,13 @@ import type { Database, Run, StepStatus } from '@apiq/db';
 import { commitRunWrites, type RunChange, type StepRow, type WriteBatcher } from './step-writer.ts';
 import { INLINE_NODE_TYPES, type Invoker } from './invoker.ts';
 import { nextRetryDelay } from './retry.ts';
+import { loadStepCredentials, redactResult, type CredentialResolver } from '../credentials/index.ts';
+import { editorRunState, pinnedResult, SUPPLIED_STATUSES } from './editor-runs.ts';
+import { StepEventPublisher, stepEventOf } from '../store/step-events.ts';
+import type { EngineMetrics } from '../metrics/engine-metrics.ts';
+import type { Log } from '../log.ts';
+import type { ConnectionLimiter } from '../limits/connection-limiter.ts';
+import type { CircuitBoard } from '../limits/circuit-board.ts';
 
 export interface ExecutionDeps {
   db: Kysely<Database>;
@@ -19,6 +26,16 @@ export interface ExecutionDeps {
   writer?: WriteBatcher;
   /** Called when the run was put back in the queue to be picked up after `delayMs`. */
   onRequeued?(delayMs: number): void;
+  /** Decrypts the credentials steps reference (the vault's resolver); without it such steps fail. */
+  resolveCredentials?: CredentialResolver;
+  /** Step counts, durations and outbound calls (in memory; published elsewhere). */
+  metrics?: EngineMetrics;
+  /** Failed runs are logged with their run, workflow and step ids. */
+  log?: Log;
+  /** Enforces connections' request limits (steps whose connections have none are not touched). */
+  limiter?: ConnectionLimiter;
+  /** Collects the circuit breaker states steps saw, for the connections' view. */
+  circuits?: CircuitBoard;
 }
 
 /** How one pass over a run ended. */
@@ -30,6 +47,8 @@ interface StepRecord {
   output: Json;
   ports: string[];
   error?: SerializedError;
+  /** Attempts of this step so far that ended rate-limited (they do not use up the retry budget). */
+  rateLimited?: number;
 }
 
 interface LoopFrame {
@@ -69,6 +88,8 @@ export class RunExecution {
   private stateDirty = false;
   cancelRequested = false;
   private readonly abort = new AbortController();
+  /** Runs started from the editor publish step events for the live view. */
+  private readonly stepEvents: StepEventPublisher | undefined;
 
   constructor(
     private readonly deps: ExecutionDeps,
@@ -80,6 +101,7 @@ export class RunExecution {
     // After a crash, record every step start so the next crash names the step that caused it.
     this.cautious = Number(run.recoveries) > 0;
     for (const id of Object.keys(ir.steps)) this.depth.set(id, this.loopDepth(id));
+    this.stepEvents = editorRunState(this.state) ? new StepEventPublisher(deps.db, run.id) : undefined;
   }
 
   /** Parks the run (status waiting, resumable with resumeRun) before its next step. */
@@ -140,12 +162,16 @@ export class RunExecution {
           ),
         );
       }
+      const rateLimited =
+        (this.records.get(k)?.rateLimited ?? 0) +
+        ((r.error as SerializedError | null)?.kind === 'rate_limited' ? 1 : 0);
       this.records.set(k, {
         status: r.status === 'running' ? 'interrupted' : r.status,
         attempt: r.attempt,
         output: (r.output ?? null) as Json,
         ports: (r.ports as string[] | null) ?? [],
         ...(r.error ? { error: r.error as SerializedError } : {}),
+        ...(rateLimited > 0 ? { rateLimited } : {}),
       });
     }
     if (interrupted.length > 0) await this.commit(interrupted);
@@ -157,10 +183,10 @@ export class RunExecution {
     for (const stepId of order) {
       const step = this.ir.steps[stepId]!;
       const rec = this.records.get(key(stepId, iteration));
-      if (rec && (rec.status === 'succeeded' || rec.status === 'skipped')) {
-        if (step.construct === 'for_each' && rec.status === 'succeeded')
-          await this.runLoop(step, rec.output, iteration, frames);
-        if (rec.status === 'succeeded') this.lastOutput = rec.output;
+      const completed = rec && (rec.status === 'succeeded' || SUPPLIED_STATUSES.has(rec.status));
+      if (rec && (completed || rec.status === 'skipped')) {
+        if (step.construct === 'for_each' && completed) await this.runLoop(step, rec.output, iteration, frames);
+        if (completed) this.lastOutput = rec.output;
         continue;
       }
       if (rec && rec.status === 'failed' && rec.ports.includes('error')) continue;
@@ -211,11 +237,22 @@ export class RunExecution {
       this.record(step, iteration, 1, 'succeeded', input, ['main'], undefined, input, startedAt);
       return;
     }
+    const pin = editorRunState(this.state)?.pinned?.[step.id];
+    if (pin !== undefined) {
+      const { output, ports } = pinnedResult(step, pin);
+      this.record(step, iteration, 1, 'pinned', input, ports, undefined, output, startedAt);
+      this.lastOutput = output;
+      if (step.construct === 'for_each') await this.runLoop(step, output, iteration, frames);
+      return;
+    }
     if (previous?.status === 'waiting') {
       await this.finishWait(step, iteration, previous, input, startedAt);
       return;
     }
     const attempt = (previous?.attempt ?? 0) + 1;
+    this.stepEvents?.publish(
+      stepEventOf(this.row(step, iteration, attempt, 'running', null, null, null, startedAt, null)),
+    );
     let params: unknown;
     try {
       params = await this.resolveStepParams(step, input, iteration, frames);
@@ -227,13 +264,24 @@ export class RunExecution {
       });
       return;
     }
+    const creds = await loadStepCredentials(
+      this.deps.resolveCredentials,
+      this.deps.catalog,
+      this.run.workspace_id,
+      step,
+    );
+    if (!creds.ok) {
+      await this.handleFailure(step, iteration, attempt, input, startedAt, creds.error);
+      return;
+    }
+    const gate = this.mayBeLimited(step) ? await this.deps.limiter!.gateFor(step.credentials) : undefined;
     if (step.sideEffects || this.cautious) {
       this.pending.push(this.row(step, iteration, attempt, 'running', input, null, null, startedAt, null));
       await this.commit([], undefined, this.deps.db, { relaxed: true });
     } else if ((this.unsentResponse || this.unflushedCompletion) && !INLINE_NODE_TYPES.has(step.type)) {
       await this.commit([]);
     }
-    const result = await this.deps.invoker.invoke(
+    const invoked = await this.deps.invoker.invoke(
       {
         type: step.type,
         version: step.version,
@@ -244,14 +292,18 @@ export class RunExecution {
         ...(frames.length > 0
           ? { loop: { item: frames[frames.length - 1]!.item, index: frames[frames.length - 1]!.index } }
           : {}),
-        credentials: {},
+        credentials: creds.values,
         idempotencyKey: `${this.run.id}:${step.id}:${iteration}`,
         state: undefined,
         run: { runId: this.run.id, workflowId: this.run.workflow_id, stepId: step.id, attempt, iteration },
         timeoutMs: this.stepTimeout(step),
       },
       this.abort.signal,
+      gate,
     );
+    this.deps.circuits?.observe(invoked.circuits);
+    this.deps.metrics?.httpCalls(invoked.calls, Object.values(step.credentials)[0] ?? '');
+    const result = redactResult(invoked, creds.secrets);
     if (!result.ok) {
       if (this.cancelRequested) await this.finishCancelled(step, iteration, attempt, input, startedAt);
       await this.handleFailure(step, iteration, attempt, input, startedAt, result.error, result.logs);
@@ -317,7 +369,8 @@ export class RunExecution {
     error: SerializedError,
     logs: unknown[] = [],
   ): Promise<void> {
-    const delay = nextRetryDelay(step.policy.retry, attempt, error);
+    const rateLimitedBefore = this.records.get(key(step.id, iteration))?.rateLimited ?? 0;
+    const delay = nextRetryDelay(step.policy.retry, attempt, error, Math.random, rateLimitedBefore);
     if (delay !== undefined && !this.cancelRequested) {
       this.record(step, iteration, attempt, 'failed', input, [], error, null, startedAt, logs);
       await this.commit([], {
@@ -426,6 +479,13 @@ export class RunExecution {
 
   private async finishFailed(step: IRStep, error: SerializedError): Promise<never> {
     const runError = { ...error, stepId: step.id, nodeType: step.type };
+    this.deps.log?.warn('run failed', {
+      runId: this.run.id,
+      workflowId: this.run.workflow_id,
+      stepId: step.id,
+      nodeType: step.type,
+      error: `${error.name}: ${error.message}`,
+    });
     await this.compensate();
     await this.deps.db.transaction().execute(async (tx) => {
       await this.commit(
@@ -505,19 +565,36 @@ export class RunExecution {
       if (!comp || this.records.get(key(comp.id, iteration))?.status === 'succeeded') continue;
       const startedAt = new Date();
       const params = await this.resolveStepParams(comp, rec.output, iteration, []).catch(() => comp.params);
-      const res = await this.deps.invoker.invoke({
-        type: comp.type,
-        version: comp.version,
-        params,
-        input: rec.output,
-        inputs: { main: rec.output },
-        trigger: (this.run.trigger_payload ?? null) as Json,
-        credentials: {},
-        idempotencyKey: `${this.run.id}:${comp.id}:${iteration}`,
-        state: undefined,
-        run: { runId: this.run.id, workflowId: this.run.workflow_id, stepId: comp.id, attempt: 1, iteration },
-        timeoutMs: comp.policy.timeoutMs,
-      });
+      const creds = await loadStepCredentials(
+        this.deps.resolveCredentials,
+        this.deps.catalog,
+        this.run.workspace_id,
+        comp,
+      );
+      if (!creds.ok) {
+        this.record(comp, iteration, 1, 'failed', rec.output, [], creds.error, null, startedAt);
+        continue;
+      }
+      const invoked = await this.deps.invoker.invoke(
+        {
+          type: comp.type,
+          version: comp.version,
+          params,
+          input: rec.output,
+          inputs: { main: rec.output },
+          trigger: (this.run.trigger_payload ?? null) as Json,
+          credentials: creds.values,
+          idempotencyKey: `${this.run.id}:${comp.id}:${iteration}`,
+          state: undefined,
+          run: { runId: this.run.id, workflowId: this.run.workflow_id, stepId: comp.id, attempt: 1, iteration },
+          timeoutMs: comp.policy.timeoutMs,
+        },
+        undefined,
+        this.mayBeLimited(comp) ? await this.deps.limiter!.gateFor(comp.credentials) : undefined,
+      );
+      this.deps.circuits?.observe(invoked.circuits);
+      this.deps.metrics?.httpCalls(invoked.calls, Object.values(comp.credentials)[0] ?? '');
+      const res = redactResult(invoked, creds.secrets);
       if (res.ok) {
         const out = 'output' in res.result ? res.result.output : (res.result.ports as Json);
         this.record(comp, iteration, 1, 'compensated', rec.output, ['main'], undefined, out, startedAt, res.logs);
@@ -542,6 +619,13 @@ export class RunExecution {
       with r as (insert into runs (workspace_id, workflow_id, version_id, trigger_kind, trigger_payload, parent_run_id)
                  values (${wf.workspace_id}, ${wf.id}, ${versionId}, 'error', ${JSON.stringify(payload)}::jsonb, ${this.run.id}) returning id)
       select pg_notify('apiq_run_queued', '') from r`.execute(tx);
+  }
+
+  /** Only steps with credential refs can use a limited connection; the others skip the limiter altogether. */
+  private mayBeLimited(step: IRStep): boolean {
+    if (!this.deps.limiter || !step.credentials) return false;
+    for (const _ in step.credentials) return true;
+    return false;
   }
 
   /** A step may not outlive its run's time limit. */
@@ -640,7 +724,8 @@ export class RunExecution {
     const loop = Object.values(this.ir.loops).find((l) => l.aggregate === step.id);
     if (!loop) return undefined;
     const head = this.records.get(key(loop.id, iteration));
-    if (!head || head.status !== 'succeeded' || !Array.isArray(head.output)) return undefined;
+    if (!head || !(head.status === 'succeeded' || SUPPLIED_STATUSES.has(head.status)) || !Array.isArray(head.output))
+      return undefined;
     const results: Json[] = [];
     for (let i = 0; i < head.output.length; i++) {
       const child = iteration === '' ? String(i) : `${iteration}.${i}`;
@@ -708,7 +793,16 @@ export class RunExecution {
     logs: unknown[] = [],
   ): void {
     if (!step) return;
-    this.records.set(key(step.id, iteration), { status, attempt, output, ports, ...(error ? { error } : {}) });
+    const rateLimited =
+      (this.records.get(key(step.id, iteration))?.rateLimited ?? 0) + (error?.kind === 'rate_limited' ? 1 : 0);
+    this.records.set(key(step.id, iteration), {
+      status,
+      attempt,
+      output,
+      ports,
+      ...(error ? { error } : {}),
+      ...(rateLimited > 0 ? { rateLimited } : {}),
+    });
     const row = this.row(
       step,
       iteration,
@@ -723,6 +817,8 @@ export class RunExecution {
       logs,
     );
     this.pending.push(row);
+    this.stepEvents?.publish(stepEventOf(row));
+    this.deps.metrics?.stepFinished(step.type, status, row.duration_ms);
   }
 
   private row(
@@ -768,6 +864,8 @@ export class RunExecution {
     this.stateDirty = false;
     this.unflushedCompletion = false;
     const full = this.withResponse(change);
+    // Listeners see a run's step events before the event that ends or parks it.
+    if (this.stepEvents && full?.event) await this.stepEvents.flushed();
     // A write that carries a response or a run change is always flushed before it counts.
     const relaxed = o.relaxed === true && !full;
     if (db === this.deps.db && this.deps.writer)

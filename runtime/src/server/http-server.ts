@@ -1,12 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type pg from 'pg';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '@apiq/db';
+import type { NodeCatalog } from '@apiq/sdk';
 import { RunEventHub } from '../store/run-events.ts';
 import { listen, type Unlisten } from '../store/listen.ts';
 import { WebhookHandler, handleResume } from '../triggers/webhook.ts';
+import type { CredentialResolver } from '../credentials/index.ts';
 import { sendJson } from './respond.ts';
 import { createLogger, type Log } from '../log.ts';
+import { createWebMetrics, type WebMetrics } from '../metrics/web-metrics.ts';
+import { checkReadiness, type ReadinessOptions } from '../metrics/readiness.ts';
+import { metricsAuthorized } from '../metrics/metrics-auth.ts';
+import { webhookRateLimitFromEnv, type WebhookRateLimit } from '../triggers/webhook-rate-limit.ts';
 
 export type FallbackHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -17,6 +23,19 @@ export interface ApiqServerOptions {
   /** Handles everything that is not a webhook or health check (the editor app). */
   fallback?: FallbackHandler;
   webhookResponseTimeoutMs?: number;
+  /** Node types, for connectors' app-event triggers. Default: the installed catalog, loaded on first use. */
+  catalog?: NodeCatalog;
+  /**
+   * Decrypts the credentials an app-event trigger references (`{ kindId: credentialId }`) so it
+   * can verify deliveries (GitHub, Slack and Stripe signatures). Without it, such triggers answer 503.
+   */
+  resolveCredentials?: CredentialResolver;
+  /** Per-endpoint webhook flood guard; default from `APIQ_WEBHOOK_RATE_LIMIT` (none when unset). */
+  webhookRateLimit?: WebhookRateLimit;
+  /** `/metrics` (Prometheus). Default: created with the process's own and the cluster's metrics. */
+  metrics?: WebMetrics;
+  /** Limits of `/api/health/ready`. */
+  readiness?: ReadinessOptions;
 }
 
 export interface ApiqServer {
@@ -39,21 +58,45 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
     pool: o.pool,
     hub,
     ...(o.webhookResponseTimeoutMs ? { responseTimeoutMs: o.webhookResponseTimeoutMs } : {}),
+    ...(o.catalog ? { catalog: o.catalog } : {}),
+    ...(o.resolveCredentials ? { resolveCredentials: o.resolveCredentials } : {}),
+    ...((o.webhookRateLimit ?? webhookRateLimitFromEnv())
+      ? { rateLimit: o.webhookRateLimit ?? webhookRateLimitFromEnv()! }
+      : {}),
   });
   const unlisten: Unlisten = await listen(o.pool, { apiq_workflows: () => webhooks.invalidate() });
+  const metrics = o.metrics ?? createWebMetrics({ db: o.db });
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = async () => {
-      if (url.pathname.startsWith('/webhook/'))
-        return webhooks.handle(req, res, url.pathname.slice('/webhook/'.length), url.searchParams);
+      if (url.pathname.startsWith('/webhook/')) {
+        const started = performance.now();
+        await webhooks.handle(req, res, url.pathname.slice('/webhook/'.length), url.searchParams);
+        metrics.webhookAnswered(res.statusCode, performance.now() - started);
+        return;
+      }
       const resume = /^\/webhook-resume\/([^/]+)\/([^/]+)$/.exec(url.pathname);
       if (resume && req.method === 'POST') {
         const body = await readJson(req);
         return handleResume(o.db, res, resume[1]!, resume[2]!, body);
       }
       if (url.pathname === '/api/health') return sendJson(res, 200, { status: 'ok' });
-      if (url.pathname === '/api/health/ready') return ready(o.db, res);
+      if (url.pathname === '/api/health/ready') {
+        const report = await checkReadiness(o.db, o.readiness);
+        return sendJson(res, report.status === 'ok' ? 200 : 503, report);
+      }
+      if (url.pathname === '/metrics') {
+        if (!metricsAuthorized(req))
+          return sendJson(res, 401, {
+            error: 'unauthorized',
+            message: 'Send the token set in APIQ_METRICS_TOKEN as "Authorization: Bearer <token>".',
+          });
+        const text = await metrics.render();
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        res.end(text);
+        return;
+      }
       if (o.fallback) return o.fallback(req, res, () => notFound(res, url.pathname));
       if (url.pathname === '/')
         return sendJson(res, 200, { name: 'APIQ', health: '/api/health', webhooks: '/webhook/<path>' });
@@ -95,20 +138,6 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
 
 function notFound(res: ServerResponse, path: string): void {
   sendJson(res, 404, { error: 'not_found', message: `Nothing at ${path}` });
-}
-
-async function ready(db: Kysely<Database>, res: ServerResponse): Promise<void> {
-  try {
-    const r = await sql<{ queued: number; executors: number }>`
-      select (select count(*)::int from runs where status = 'queued' and available_at <= now()) as queued,
-             (select count(*)::int from executors where heartbeat_at > now() - interval '60 seconds') as executors`.execute(
-      db,
-    );
-    const row = r.rows[0]!;
-    sendJson(res, 200, { status: 'ready', database: 'ok', queuedRuns: row.queued, executorsAlive: row.executors });
-  } catch (err) {
-    sendJson(res, 503, { status: 'unavailable', database: (err as Error).message });
-  }
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

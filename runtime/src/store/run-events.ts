@@ -21,6 +21,7 @@ type Waiter = (event: RunEvent) => void;
 export class RunEventHub {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly recent = new Map<string, { event: RunEvent; at: number }[]>();
+  private readonly listeners = new Set<(event: RunEvent) => void>();
   private unlisten?: Unlisten;
   private sweeper?: NodeJS.Timeout;
 
@@ -64,6 +65,18 @@ export class RunEventHub {
     });
   }
 
+  /**
+   * Calls `listener` with every run event this process receives (all runs); returns the
+   * function that stops it.
+   *
+   * @example
+   * const stop = hub.subscribe((e) => e.kind === 'finished' && console.log(e.id, e.status));
+   */
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private async dispatch(payload: string): Promise<void> {
     let event: RunEvent & { large?: boolean };
     try {
@@ -75,6 +88,7 @@ export class RunEventHub {
       const row = await this.db.selectFrom('runs').select(['response']).where('id', '=', event.id).executeTakeFirst();
       if (row?.response) event.response = row.response as RunEvent['response'];
     }
+    for (const listener of this.listeners) listener(event);
     const waiting = this.waiters.get(event.id);
     if (waiting && waiting.size > 0) {
       for (const w of [...waiting]) w(event);

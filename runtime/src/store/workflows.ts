@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { NodeCatalog } from '@apiq/sdk';
+import { z, type NodeCatalog } from '@apiq/sdk';
 import {
   compileWorkflow,
   validateWorkflow,
@@ -43,7 +43,7 @@ export async function saveWorkflow(
 ): Promise<SavedVersion> {
   const checked = validateWorkflow(input, catalog);
   if (!checked.ok) throw new WorkflowInvalidError(checked.errors);
-  const ir = compileWorkflow(checked.graph, catalog);
+  const ir = withTriggerPathDefault(compileWorkflow(checked.graph, catalog), catalog);
   return inTransaction(db, async (tx) => {
     let workflowId = options.workflowId;
     if (!workflowId) {
@@ -87,6 +87,20 @@ export async function saveWorkflow(
 }
 
 /**
+ * An app-event trigger whose `path` param was left out listens on its schema's default path
+ * (e.g. `github/issues`): the IR records it, so activation registers what the editor showed.
+ */
+function withTriggerPathDefault(ir: WorkflowIR, catalog: NodeCatalog): WorkflowIR {
+  const step = ir.steps[ir.trigger];
+  if (ir.triggerKind !== 'app_event' || !step || step.params.path !== undefined) return ir;
+  const schema = catalog.get(step.type, step.version)?.params;
+  const pathSchema = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>).path : undefined;
+  const fallback = pathSchema?.safeParse(undefined);
+  if (!fallback?.success || typeof fallback.data !== 'string') return ir;
+  return { ...ir, steps: { ...ir.steps, [step.id]: { ...step, params: { ...step.params, path: fallback.data } } } };
+}
+
+/**
  * Makes a version the one its triggers run: registers webhook paths and schedules in the same
  * transaction, so a path taken by another workflow fails the activation and changes nothing.
  */
@@ -107,8 +121,13 @@ export async function activateWorkflow(db: Kysely<Database>, workflowId: string,
     await tx.deleteFrom('webhook_endpoints').where('workflow_id', '=', workflowId).execute();
     await tx.deleteFrom('schedules').where('workflow_id', '=', workflowId).execute();
     const trigger = ir.steps[ir.trigger]!;
-    if (trigger.type === 'core.webhook_trigger') {
+    // Connectors' app-event triggers (GitHub, Slack, Stripe, ...) take deliveries on their `path` like the core trigger.
+    if (trigger.type === 'core.webhook_trigger' || ir.triggerKind === 'app_event') {
       const path = normalizeWebhookPath(String(trigger.params.path ?? ''));
+      if (path === '')
+        throw new WorkflowConflictError(
+          `trigger "${trigger.id}" has no webhook path; set its "path" param (e.g. "github/issues") and activate again`,
+        );
       const method = String(trigger.params.method ?? 'POST').toUpperCase();
       const taken = await tx
         .selectFrom('webhook_endpoints')

@@ -1,3 +1,5 @@
+// The editor type-checks this file through the API types; it needs the module declaration too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./later.d.ts" />
 import later from '@breejs/later';
 
@@ -17,7 +19,7 @@ export function lastMissedTick(cron: string, timezone: string, since: Date, now:
 }
 
 /** The same wall-clock reading in UTC: 09:00 in Paris becomes 09:00Z. */
-function toWallClock(at: Date, timezone: string): Date {
+export function toWallClock(at: Date, timezone: string): Date {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', {
       timeZone: timezone,

@@ -16,6 +16,7 @@ import { invokeDefinition } from '../engine/invocation.ts';
 import { listen, type Unlisten } from '../store/listen.ts';
 import { enqueueRun } from '../store/runs.ts';
 import { createLogger, type Log } from '../log.ts';
+import { loadStepCredentials, redactResult, type CredentialResolver } from '../credentials/index.ts';
 
 export interface PollerOptions {
   db: Kysely<Database>;
@@ -28,6 +29,8 @@ export interface PollerOptions {
   now?: () => number;
   /** Polls this instance runs at the same time (each holds a connection while it runs). Default 4. */
   concurrency?: number;
+  /** Decrypts the credentials a polling trigger references (`createCredentialResolver` from `@apiq/vault`). */
+  resolveCredentials?: CredentialResolver;
 }
 
 export type PollOutcome =
@@ -220,7 +223,9 @@ export class Poller {
           .executeTakeFirst();
         const params = await parsePollParams(def, step, workflowId);
         if (!params.ok) return failed('ParameterError', params.message);
-        const result = await invokeDefinition(
+        const creds = await loadStepCredentials(this.o.resolveCredentials, this.o.catalog, wf.workspace_id, step);
+        if (!creds.ok) return { status: 'failed', error: creds.error };
+        const invoked = await invokeDefinition(
           pollAsRun(def),
           {
             type: step.type,
@@ -229,7 +234,7 @@ export class Poller {
             input: null,
             inputs: {},
             trigger: null,
-            credentials: {},
+            credentials: creds.values,
             idempotencyKey: `poll:${workflowId}:${step.id}:${randomUUID()}`,
             state: stored?.state as Json | undefined,
             run: { runId: '', workflowId, stepId: step.id, attempt: 1, iteration: '' },
@@ -238,6 +243,7 @@ export class Poller {
           this.fetch,
           this.abort.signal,
         );
+        const result = redactResult(invoked, creds.secrets);
         if (!result.ok) return { status: 'failed', error: result.error };
         const polled = (result.result as { output: { items: Json[]; cursor?: Json } }).output;
         const runIds: string[] = [];

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verifyWebhookSignature } from '@apiq/sdk';
+import { verifyWebhookSignature, type Json, type NodeCatalog } from '@apiq/sdk';
+import { discoverNodes, findProjectRoot } from '@apiq/catalog';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '@apiq/db';
@@ -8,6 +9,9 @@ import { EnqueueBatcher, resumeWaitingRun } from '../store/runs.ts';
 import { loadVersionIR, normalizeWebhookPath } from '../store/workflows.ts';
 import type { RunEventHub } from '../store/run-events.ts';
 import { sendJson } from '../server/respond.ts';
+import { WebhookRateLimiter, type WebhookRateLimit } from './webhook-rate-limit.ts';
+import { decideAppDelivery, prepareAppTrigger, type AppTrigger } from './app-webhook.ts';
+import type { CredentialResolver } from '../credentials/index.ts';
 
 interface Endpoint {
   workflowId: string;
@@ -18,6 +22,10 @@ interface Endpoint {
   signature?: { secret: string; header: string; toleranceSeconds: number };
   idempotencyHeader: string;
   maxBodyBytes: number;
+  /** Set when the trigger is a connector's app-event node rather than `core.webhook_trigger`. */
+  app?: AppTrigger;
+  /** Why this endpoint cannot take deliveries right now (answered with 503). */
+  problem?: string;
 }
 
 export interface WebhookOptions {
@@ -26,9 +34,17 @@ export interface WebhookOptions {
   hub: RunEventHub;
   /** How long a synchronous webhook waits for its response before answering 202. */
   responseTimeoutMs?: number;
+  /** Node types, for app-event triggers' webhook hooks. Default: the installed catalog, loaded on first use. */
+  catalog?: NodeCatalog;
+  /** Decrypts the credentials an app-event trigger references, so it can verify deliveries. */
+  resolveCredentials?: CredentialResolver;
+  /** A per-endpoint flood guard (429 with Retry-After); none by default. */
+  rateLimit?: WebhookRateLimit;
 }
 
 const DROP_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization']);
+/** GitHub caps deliveries at 25 MB; Slack and Stripe send far less. */
+const APP_MAX_BODY_BYTES = 25 * 1024 * 1024;
 
 /**
  * Webhook trigger endpoint: `/webhook/<path>`. The run is committed (durable) before any 2xx
@@ -37,9 +53,13 @@ const DROP_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization'])
 export class WebhookHandler {
   private readonly cache = new Map<string, Endpoint | null>();
   private readonly runs: EnqueueBatcher;
+  private catalog?: Promise<NodeCatalog>;
+
+  private readonly limiter: WebhookRateLimiter | undefined;
 
   constructor(private readonly o: WebhookOptions) {
     this.runs = new EnqueueBatcher(o.db, o.pool);
+    this.limiter = o.rateLimit ? new WebhookRateLimiter(o.rateLimit) : undefined;
   }
 
   /** Drops cached endpoint lookups (called when workflows are activated or deactivated). */
@@ -53,6 +73,24 @@ export class WebhookHandler {
     const endpoint = await this.lookup(path, method);
     if (!endpoint) {
       sendJson(res, 404, { error: 'not_found', message: `No active workflow listens on ${method} /webhook/${path}` });
+      req.resume();
+      return;
+    }
+    if (this.limiter) {
+      const decision = this.limiter.take(`${method} ${path}`);
+      if (!decision.allowed) {
+        sendJson(
+          res,
+          429,
+          { error: 'rate_limited', message: `Too many requests to /webhook/${path}; retry later.` },
+          decision.headers,
+        );
+        req.resume();
+        return;
+      }
+    }
+    if (endpoint.problem) {
+      sendJson(res, 503, { error: 'trigger_unavailable', message: endpoint.problem });
       req.resume();
       return;
     }
@@ -70,6 +108,7 @@ export class WebhookHandler {
       sendJson(res, 413, { error: 'payload_too_large', message: `Body exceeds ${endpoint.maxBodyBytes} bytes` });
       return;
     }
+    if (endpoint.app) return this.handleApp(req, res, endpoint, endpoint.app, { method, path, query, raw });
     if (endpoint.signature) {
       const header = req.headers[endpoint.signature.header.toLowerCase()];
       const check = verifyWebhookSignature({
@@ -139,6 +178,81 @@ export class WebhookHandler {
     }
   }
 
+  /**
+   * A delivery to a connector's app-event trigger: the trigger's hooks verify it (with its
+   * decrypted credentials), answer handshakes, filter and shape it; the provider's delivery id
+   * is the idempotency key, so a redelivery starts no second run.
+   */
+  private async handleApp(
+    req: IncomingMessage,
+    res: ServerResponse,
+    endpoint: Endpoint,
+    app: AppTrigger,
+    d: { method: string; path: string; query: URLSearchParams; raw: Buffer },
+  ): Promise<void> {
+    let credentials: Record<string, Record<string, string>> = {};
+    if (app.hooks.verify && Object.keys(app.credentialRefs).length > 0) {
+      if (!this.o.resolveCredentials) {
+        sendJson(res, 503, {
+          error: 'credentials_unavailable',
+          message: `trigger "${app.nodeId}" needs its credentials to verify deliveries, but this web server has no credential resolver configured`,
+        });
+        return;
+      }
+      try {
+        credentials = await this.o.resolveCredentials(endpoint.workspaceId, app.credentialRefs);
+      } catch (err) {
+        sendJson(res, 503, {
+          error: 'credentials_unavailable',
+          message: `trigger "${app.nodeId}" cannot read its credentials (${(err as Error).message}); check the credentials selected on the trigger`,
+        });
+        return;
+      }
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const parsed = parseBody(d.raw, headers['content-type'] ?? '');
+    const decision = decideAppDelivery(
+      app,
+      {
+        method: d.method,
+        path: d.path,
+        headers,
+        query: Object.fromEntries(d.query),
+        rawBody: d.raw,
+        body: parsed.ok ? (parsed.value as Json) : null,
+        params: app.params,
+      },
+      credentials,
+      parsed.ok ? undefined : parsed.message,
+    );
+    switch (decision.action) {
+      case 'reject':
+        return sendJson(res, decision.status, decision.body);
+      case 'reply':
+        return sendResponse(res, decision.reply);
+      case 'ignore':
+        return sendJson(res, 200, decision.body);
+      case 'start': {
+        const { runId, created } = await this.runs.enqueue({
+          workflowId: endpoint.workflowId,
+          versionId: endpoint.versionId,
+          workspaceId: endpoint.workspaceId,
+          triggerKind: 'webhook',
+          triggerPayload: decision.output,
+          idempotencyKey: decision.deliveryId,
+        });
+        sendJson(res, 200, { runId, status: 'queued' }, created ? {} : { 'idempotent-replayed': 'true' });
+      }
+    }
+  }
+
+  private loadCatalog(): Promise<NodeCatalog> {
+    this.catalog ??= this.o.catalog ? Promise.resolve(this.o.catalog) : discoverNodes(findProjectRoot());
+    return this.catalog;
+  }
+
   private async lookup(path: string, method: string): Promise<Endpoint | undefined> {
     const cacheKey = `${method} ${path}`;
     if (this.cache.has(cacheKey)) return this.cache.get(cacheKey) ?? undefined;
@@ -152,7 +266,23 @@ export class WebhookHandler {
       .executeTakeFirst();
     if (!row) return undefined;
     const ir: WorkflowIR = await loadVersionIR(this.o.db, row.version_id);
-    const p = ir.steps[ir.trigger]!.params as Record<string, unknown>;
+    const step = ir.steps[ir.trigger]!;
+    if (step.type !== 'core.webhook_trigger') {
+      const app = await prepareAppTrigger(await this.loadCatalog(), step, row.workflow_id);
+      const endpoint: Endpoint = {
+        workflowId: row.workflow_id,
+        workspaceId: row.workspace_id,
+        versionId: row.version_id,
+        method: row.method,
+        respond: 'immediately',
+        idempotencyHeader: '',
+        maxBodyBytes: APP_MAX_BODY_BYTES,
+        ...('problem' in app ? { problem: app.problem } : { app }),
+      };
+      this.cache.set(cacheKey, endpoint);
+      return endpoint;
+    }
+    const p = step.params as Record<string, unknown>;
     const sig = p.signature as { secret?: string; header?: string; toleranceSeconds?: number } | undefined;
     const endpoint: Endpoint = {
       workflowId: row.workflow_id,

@@ -7,10 +7,12 @@ import {
   listStepAttempts,
   saveWorkflow,
   WorkflowInvalidError,
+  type CredentialResolver,
 } from '@apiq/runtime';
 import { DEFAULT_WORKSPACE_ID } from '@apiq/db';
 import type { WorkflowGraph } from '@apiq/graph';
-import { CliError, loadCatalog, openMigratedDatabase } from '../context.ts';
+import { createCredentialResolver, openVault, type Vault } from '@apiq/vault';
+import { CliError, dataDir, loadCatalog, openMigratedDatabase } from '../context.ts';
 import { parseInputOption, readJsonFile } from '../read-workflow-file.ts';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled', 'dead'];
@@ -30,10 +32,17 @@ export async function runCommand(
   const opened = await openMigratedDatabase();
   const { db, pool } = opened;
   const hub = new RunEventHub(db, pool);
+  // Opened on first use: a workflow without credentials never touches the vault.
+  let vault: Promise<Vault> | undefined;
+  const resolveCredentials: CredentialResolver = async (workspaceId, refs) => {
+    vault ??= openVault({ db, dataDir: dataDir() });
+    return createCredentialResolver({ db, vault: await vault, catalog })(workspaceId, refs);
+  };
   const executor = new Executor({
     db,
     pool,
     catalog,
+    resolveCredentials,
     concurrency: 4,
     threads: 2,
     log: createLogger({ component: 'executor' }, 'warn'),
