@@ -10,6 +10,11 @@ describe('first-run onboarding and the settings page', () => {
     await page.getByRole('heading', { name: 'Welcome to APIQ' }).waitFor();
     for (const action of ['Connect your first API', 'Start from a template', 'Describe your workflow'])
       expect(await page.getByText(action, { exact: true }).isVisible()).toBe(true);
+    // Three featured templates from the gallery, each linking to its page.
+    const featured = page.getByTestId('featured-template');
+    await featured.nth(2).waitFor();
+    expect(await featured.count()).toBe(3);
+    expect(await featured.first().getAttribute('href')).toMatch(/^\/templates\/[a-z0-9-]+$/);
     await s.ui.screenshot('onboarding-welcome');
     await page.setViewportSize({ width: 1024, height: 700 });
     await s.ui.screenshot('onboarding-welcome-narrow');
