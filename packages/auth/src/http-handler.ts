@@ -6,6 +6,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens.ts';
 import { auditToCsv, queryAudit, recordAudit } from './audit.ts';
 import { authenticate, authorize, type Caller } from './caller.ts';
 import { AuthError } from './errors.ts';
+import type { createSocialSignIn } from './social-sign-in.ts';
 import { originAllowed } from './http-guards.ts';
 import { ipAllowed } from './ip-allowlist.ts';
 import type { Mailer } from './mailer.ts';
@@ -40,6 +41,8 @@ export interface AuthHandlerOptions {
   session?: SessionOptions;
   /** The client address; default: the socket's, or X-Forwarded-For's first hop when APIQ_TRUST_PROXY is set. */
   clientIp?: (req: IncomingMessage) => string;
+  /** Sign-in with GitHub / Google, when configured (`/api/auth/oauth/<provider>/start|callback`). */
+  social?: ReturnType<typeof createSocialSignIn>;
 }
 
 /** The socket's address, or X-Forwarded-For's first hop when APIQ_TRUST_PROXY is set (as the app API sees it). */
@@ -115,7 +118,14 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
         const users = await o.db.selectFrom('users').select('id').limit(1).execute();
         // 'outbox': no SMTP server, so emails only reach the instance owner's outbox and the log.
         const emailDelivery = o.mailer.delivers ? 'smtp' : 'outbox';
-        if (!ctx.caller) return { user: null, setupRequired: users.length === 0, emailDelivery };
+        const providers = o.social?.providers() ?? [];
+        if (!ctx.caller)
+          return {
+            user: null,
+            setupRequired: users.length === 0,
+            emailDelivery,
+            ...(providers.length ? { signInProviders: providers } : {}),
+          };
         return {
           user: ctx.caller.user,
           via: ctx.caller.kind,
@@ -469,6 +479,7 @@ export function createAuthHandler(o: AuthHandlerOptions): NodeHandler {
   return (req, res, next) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/api/auth/')) return next();
+    if (o.social?.handle(req, res, url)) return;
     const method = (req.method ?? 'GET').toUpperCase();
     const matching = routes.filter(([, re]) => re.test(url.pathname));
     if (matching.length === 0) return send(res, 404, { error: 'not_found', message: `No route ${url.pathname}` });

@@ -52,3 +52,4 @@ export { ipAllowed, cidrProblem } from './ip-allowlist.ts';
 export { originAllowed, securityHeaders } from './http-guards.ts';
 export { createAuthHandler, requestIp, type AuthHandlerOptions } from './http-handler.ts';
 export { createWebGuard, type WebGuardOptions } from './web-guard.ts';
+export { createSocialSignIn, socialProvidersFromEnv, type SocialProvider } from './social-sign-in.ts';

@@ -13,7 +13,17 @@ import {
 import { createApiHandler, type NodeHandler } from '@apiq/api';
 import { createCredentialResolver, createOAuth2Handler, openVault, testConnection } from '@apiq/vault';
 import { createSafeFetch } from '@apiq/http';
-import { Accounts, authDb, authenticate, createAuthHandler, createMailer, createWebGuard } from '@apiq/auth';
+import {
+  Accounts,
+  authDb,
+  authenticate,
+  createAuthHandler,
+  createMailer,
+  createSocialSignIn,
+  createWebGuard,
+  requestIp,
+  socialProvidersFromEnv,
+} from '@apiq/auth';
 import { CliError, dataDir, loadCatalog, openMigratedDatabase } from '../context.ts';
 import { loadEditorHandler } from '../editor-app.ts';
 
@@ -64,6 +74,14 @@ export async function webCommand(opts: { port?: string; host?: string }): Promis
     appUrl,
     secureCookies: https,
     trustedOrigins: [publicUrl],
+    social: createSocialSignIn({
+      db: adb,
+      providers: socialProvidersFromEnv(),
+      fetch: fetch as never,
+      appUrl,
+      secureCookies: https,
+      clientIp: requestIp,
+    }),
   });
   const userOf = async (req: import('node:http').IncomingMessage) =>
     (await authenticate(adb, { cookie: req.headers.cookie }))?.user.id;

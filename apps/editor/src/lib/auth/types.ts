@@ -26,7 +26,13 @@ export type EmailDelivery = 'smtp' | 'outbox';
 
 /** `GET /api/auth/me` */
 export type Me =
-  | { user: null; setupRequired: boolean; emailDelivery: EmailDelivery }
+  | {
+      user: null;
+      setupRequired: boolean;
+      emailDelivery: EmailDelivery;
+      /** Identity providers configured on this instance ("Sign in with GitHub"). */
+      signInProviders?: Array<{ id: string; title: string }>;
+    }
   | {
       user: SessionUser;
       via: 'session' | 'token';
