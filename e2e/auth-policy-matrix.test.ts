@@ -205,6 +205,29 @@ describe('another workspace (IDOR)', () => {
         leaks.push(`${path}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
     }
     expect(leaks).toEqual([]);
+
+    // Naming this workspace's connection in a workflow of the other workspace saves only a draft.
+    const theirs = await call('workflows.create', 'mutation', outsider, {
+      name: 'Borrowing',
+      graph: {
+        name: 'Borrowing',
+        nodes: [
+          { id: 'start', type: 'core.manual_trigger' },
+          {
+            id: 'call',
+            type: 'core.http_request',
+            params: { url: 'https://api.example.com/' },
+            credentials: { http_bearer: fixtures.connectionId },
+          },
+        ],
+        edges: [{ source: 'start', target: 'call' }],
+      },
+    });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.result.data.saved).toBe('draft');
+    expect(theirs.body.result.data.issues).toContainEqual(
+      expect.objectContaining({ path: 'nodes[1].credentials.http_bearer', nodeId: 'call' }),
+    );
     const owner: Who = { cookie: sessions.owner! };
     const still = await call('workflows.get', 'query', owner, { id: fixtures.workflowId });
     expect(still.body.result.data.name).toBe('Fixture');

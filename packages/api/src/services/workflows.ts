@@ -374,7 +374,12 @@ async function storeGraph(
   wf: LockedWorkflow,
   graph: Record<string, unknown>,
 ): Promise<SaveResult> {
-  const checked = validateWorkflow(graph, ctx.catalog);
+  const validated = validateWorkflow(graph, ctx.catalog);
+  const refIssues = await credentialRefIssues(ctx, tx, graph);
+  const checked: typeof validated =
+    refIssues.length === 0
+      ? validated
+      : { ok: false, errors: [...(validated.ok ? [] : validated.errors), ...refIssues] };
   const current = wf.current_version_id
     ? await tx
         .selectFrom('workflow_versions')
@@ -411,4 +416,57 @@ async function storeGraph(
 
 export function workflowNotFound(id: string): ApiError {
   return new ApiError('not_found', `No workflow ${id} in this workspace.`);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Connections a graph names must be this workspace's and of the kind the node asks for: checked
+ * at save (and again at run by the credential resolver). A node naming another workspace's
+ * connection gets the same answer as one naming nothing.
+ */
+async function credentialRefIssues(
+  ctx: ApiContext,
+  tx: Kysely<Database>,
+  graph: Record<string, unknown>,
+): Promise<Array<{ code: string; message: string; path: string; nodeId: string }>> {
+  const nodes = Array.isArray(graph.nodes) ? (graph.nodes as Array<Record<string, unknown>>) : [];
+  const refs: Array<{ index: number; nodeId: string; kind: string; id: string }> = [];
+  nodes.forEach((n, index) => {
+    const creds = n?.credentials;
+    if (creds && typeof creds === 'object' && !Array.isArray(creds))
+      for (const [kind, id] of Object.entries(creds as Record<string, unknown>))
+        if (typeof id === 'string') refs.push({ index, nodeId: String(n.id ?? index), kind, id });
+  });
+  if (refs.length === 0) return [];
+  const ids = [...new Set(refs.map((r) => r.id).filter((id) => UUID.test(id)))];
+  const found = ids.length
+    ? await tx
+        .selectFrom('credentials')
+        .select(['id', 'kind'])
+        .where('workspace_id', '=', ctx.workspaceId)
+        .where('id', 'in', ids)
+        .execute()
+    : [];
+  const kindOf = new Map(found.map((c) => [c.id, c.kind]));
+  const issues: Array<{ code: string; message: string; path: string; nodeId: string }> = [];
+  for (const r of refs) {
+    const path = `nodes[${r.index}].credentials.${r.kind}`;
+    const kind = kindOf.get(r.id);
+    if (!kind)
+      issues.push({
+        code: 'unknown_credential',
+        path,
+        nodeId: r.nodeId,
+        message: `node "${r.nodeId}": connection ${r.id} does not exist in this workspace; choose one of your connections`,
+      });
+    else if (kind !== r.kind)
+      issues.push({
+        code: 'credential_kind_mismatch',
+        path,
+        nodeId: r.nodeId,
+        message: `node "${r.nodeId}": connection ${r.id} is a ${kind} connection, not ${r.kind}`,
+      });
+  }
+  return issues;
 }
