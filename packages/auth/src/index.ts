@@ -53,3 +53,4 @@ export { originAllowed, securityHeaders } from './http-guards.ts';
 export { createAuthHandler, requestIp, type AuthHandlerOptions } from './http-handler.ts';
 export { createWebGuard, type WebGuardOptions } from './web-guard.ts';
 export { createSocialSignIn, socialProvidersFromEnv, type SocialProvider } from './social-sign-in.ts';
+export { auditCredentialReads } from './audit-credential-reads.ts';

@@ -15,6 +15,7 @@ import { createCredentialResolver, createOAuth2Handler, openVault, testConnectio
 import { createSafeFetch } from '@apiq/http';
 import {
   Accounts,
+  auditCredentialReads,
   authDb,
   authenticate,
   createAuthHandler,
@@ -131,7 +132,11 @@ export async function workerCommand(opts: { concurrency?: string; threads?: stri
     await opened.close();
     throw new CliError((err as Error).message);
   });
-  const resolveCredentials = createCredentialResolver({ db: opened.db, vault, catalog });
+  // Every decryption for a run step lands in the audit log.
+  const resolveCredentials = auditCredentialReads(
+    createCredentialResolver({ db: opened.db, vault, catalog }),
+    authDb(opened.db),
+  );
   const metrics = createEngineMetrics();
   const executor = new Executor({
     db: opened.db,
