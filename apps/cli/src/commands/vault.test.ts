@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,9 @@ describe('apiq vault rotate-key', () => {
 
     const after = await openVault({ db: test.db, dataDir: dir, env: {}, log: quiet });
     expect(after.kid).not.toBe(before.kid);
+    const audit = await sql<{ details: { from: string; to: string } }>`
+      select details from audit_log where action = 'vault.key_rotated'`.execute(test.db);
+    expect(audit.rows).toEqual([{ details: expect.objectContaining({ from: before.kid, to: after.kid }) }]);
     const resolve = createCredentialResolver({ db: test.db, vault: after, catalog });
     for (const [i, id] of ids.entries())
       expect((await resolve(DEFAULT_WORKSPACE_ID, { http_bearer: id })).http_bearer?.token).toBe(`secret-token-${i}`);

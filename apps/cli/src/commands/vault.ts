@@ -13,6 +13,7 @@ import {
   VaultBootError,
   type MasterKey,
 } from '@apiq/vault';
+import { authDb, recordAudit } from '@apiq/auth';
 import { CliError, dataDir, openMigratedDatabase } from '../context.ts';
 
 /**
@@ -57,6 +58,11 @@ export async function vaultRotateKeyCommand(opts: { batchSize?: string }): Promi
     process.stdout.write(
       `Done: ${result.rotated} envelope(s) re-encrypted${result.resumed ? ' (continued an interrupted rotation)' : ''}; the vault now uses key ${result.kid}.\n`,
     );
+    await recordAudit(authDb(opened.db), {
+      action: 'vault.key_rotated',
+      actorLabel: 'apiq vault rotate-key',
+      details: { from: vault.kid, to: result.kid, reencrypted: result.rotated, resumed: result.resumed },
+    });
     if (usesFile && !process.env[NEW_MASTER_KEY_ENV]) {
       await rename(pendingFile, keyFilePath(dir));
       process.stdout.write(`The new key replaced ${keyFilePath(dir)}. Back it up, then restart APIQ.\n`);
