@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { sql } from 'kysely';
 import { DEFAULT_WORKSPACE_ID } from '@apiq/db';
 import {
   authDb,
   authenticate,
   ipAllowed,
-  listWorkspaces,
+  requestIp,
   roleAllows,
-  roleIn,
   scopesAllow,
   type Action,
   type Caller,
@@ -137,13 +137,6 @@ async function hasAccounts(deps: ApiDeps): Promise<boolean> {
   return row !== undefined;
 }
 
-/** The client address: the socket's, or X-Forwarded-For's first hop when APIQ_TRUST_PROXY is set. */
-export function clientIp(req: IncomingMessage): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (process.env.APIQ_TRUST_PROXY && typeof forwarded === 'string') return forwarded.split(',')[0]!.trim();
-  return req.socket.remoteAddress ?? '';
-}
-
 /**
  * Works out who is calling and in which workspace: a bearer API token acts in its own
  * workspace; a session acts in the workspace named by the `x-apiq-workspace` header, else its
@@ -156,18 +149,28 @@ export async function resolveAccess(deps: ApiDeps, req: IncomingMessage): Promis
   const requested = req.headers['x-apiq-workspace'];
   if (!caller)
     return { mode: 'anonymous', workspaceId: typeof requested === 'string' ? requested : DEFAULT_WORKSPACE_ID };
-  let workspaceId: string;
-  if (caller.kind === 'token') workspaceId = caller.workspaceId;
-  else if (typeof requested === 'string' && /^[0-9a-f-]{36}$/i.test(requested)) workspaceId = requested;
-  else {
-    const mine = await listWorkspaces(db, caller.user.id);
-    workspaceId = (mine.find((w) => w.id === DEFAULT_WORKSPACE_ID) ?? mine[0])?.id ?? DEFAULT_WORKSPACE_ID;
-  }
-  const role = await roleIn(db, caller.user.id, workspaceId);
-  if (!role) return { mode: 'outsider', workspaceId, caller };
-  const ws = await db.selectFrom('workspaces').select('ip_allowlist').where('id', '=', workspaceId).executeTakeFirst();
-  const ip = clientIp(req);
-  if (ws && !ipAllowed(ip, ws.ip_allowlist)) return { mode: 'ip_blocked', workspaceId, caller, ip };
+  // One query: the caller's membership (role and the workspace's allow-list) in the workspace it
+  // acts in — the token's, the one named by the header, else its own first (the default first).
+  const named =
+    caller.kind === 'token'
+      ? caller.workspaceId
+      : typeof requested === 'string' && /^[0-9a-f-]{36}$/i.test(requested)
+        ? requested
+        : undefined;
+  let q = db
+    .selectFrom('memberships as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select(['m.workspace_id', 'm.role', 'w.ip_allowlist'])
+    .where('m.user_id', '=', caller.user.id);
+  q = named
+    ? q.where('m.workspace_id', '=', named)
+    : q.orderBy(sql`m.workspace_id = ${DEFAULT_WORKSPACE_ID}`, 'desc').orderBy('w.name');
+  const membership = await q.limit(1).executeTakeFirst();
+  const workspaceId = named ?? membership?.workspace_id ?? DEFAULT_WORKSPACE_ID;
+  if (!membership) return { mode: 'outsider', workspaceId, caller };
+  const ip = requestIp(req);
+  if (!ipAllowed(ip, membership.ip_allowlist)) return { mode: 'ip_blocked', workspaceId, caller, ip };
+  const role = membership.role;
   return { mode: 'member', workspaceId, caller, role };
 }
 

@@ -55,17 +55,10 @@ const DENIAL_CODES = { unauthorized: 'UNAUTHORIZED', forbidden: 'FORBIDDEN', not
 export const procedure = t.procedure.use(async ({ ctx, path, type, next, getRawInput }) => {
   const denied = denial(ctx.access, path);
   if (denied) throw new TRPCError({ code: DENIAL_CODES[denied.code], message: denied.message });
-  if (type === 'mutation') {
-    const result = await next();
-    if (result.ok) await auditCall(ctx, path, await getRawInput(), result.data);
-    else if (result.error.cause instanceof ApiError) {
-      const cause = result.error.cause;
-      throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
-    }
-    return result;
-  }
   const result = await next();
-  if (!result.ok && result.error.cause instanceof ApiError) {
+  if (result.ok) {
+    if (type === 'mutation') await auditCall(ctx, path, await getRawInput(), result.data);
+  } else if (result.error.cause instanceof ApiError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
   }

@@ -10,6 +10,7 @@ import { hitRateLimit, peekRateLimit, resetRateLimit, type RateLimitRule } from 
 import type { AuthDb } from './schema.ts';
 import { normalizeEmail } from './secrets.ts';
 import { createSession, invalidateSession, invalidateUserSessions } from './sessions.ts';
+import { insertAccount, withAccountLock } from './new-account.ts';
 
 export interface AccountLimits {
   /** Sign-in attempts per IP address. */
@@ -89,9 +90,7 @@ export class Accounts {
     checkPassword(input.password, email);
     const name = (input.name ?? '').trim().slice(0, 200);
     const passwordHash = await hashPassword(input.password);
-    const { userId, firstUser } = await this.o.db.transaction().execute(async (tx) => {
-      // Serialises sign-ups so exactly one account can be the first.
-      await sql`select pg_advisory_xact_lock(7461820503114)`.execute(tx);
+    const { userId, firstUser } = await withAccountLock(this.o.db, async (tx) => {
       const taken = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
       if (taken)
         throw new AuthError(
@@ -99,18 +98,7 @@ export class Accounts {
           'An account with this email already exists; sign in, or reset your password if you forgot it.',
           { field: 'email' },
         );
-      const firstUser = !(await tx.selectFrom('users').select('id').limit(1).executeTakeFirst());
-      const user = await tx
-        .insertInto('users')
-        .values({ email, name, password_hash: passwordHash })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (firstUser)
-        await tx
-          .insertInto('memberships')
-          .values({ workspace_id: DEFAULT_WORKSPACE_ID, user_id: user.id, role: 'owner' })
-          .execute();
-      return { userId: user.id, firstUser };
+      return insertAccount(tx, { email, name, passwordHash, verified: false });
     });
     await recordAudit(this.o.db, {
       action: 'user.signed_up',

@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_WORKSPACE_ID } from '@apiq/db';
-import { sql } from 'kysely';
 import { recordAudit } from './audit.ts';
+import { insertAccount, withAccountLock } from './new-account.ts';
 import { hashPassword } from './passwords.ts';
 import type { AuthDb } from './schema.ts';
 import { generateSecureRandomString, normalizeEmail } from './secrets.ts';
@@ -77,10 +76,6 @@ export function socialProvidersFromEnv(env: NodeJS.ProcessEnv = process.env): So
 const STATE_COOKIE = 'apiq_oauth';
 const STATE_TTL_S = 600;
 
-function base64url(buf: Buffer): string {
-  return buf.toString('base64url');
-}
-
 export interface SocialSignInOptions {
   db: AuthDb;
   providers: SocialProvider[];
@@ -112,9 +107,9 @@ export function createSocialSignIn(o: SocialSignInOptions) {
   const callbackUrl = (p: SocialProvider) => `${o.appUrl()}/api/auth/oauth/${p.id}/callback`;
 
   async function start(provider: SocialProvider, res: ServerResponse): Promise<void> {
-    const state = base64url(randomBytes(24));
-    const verifier = base64url(randomBytes(32));
-    const challenge = base64url(createHash('sha256').update(verifier).digest());
+    const state = randomBytes(24).toString('base64url');
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
     const url = new URL(provider.authorizeUrl);
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', provider.clientId);
@@ -202,8 +197,9 @@ export function createSocialSignIn(o: SocialSignInOptions) {
 
 /** The account with this (provider-verified) email, created when missing; the first one owns the instance. */
 async function findOrCreateUser(db: AuthDb, email: string): Promise<string> {
-  return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(7461820503114)`.execute(tx);
+  // No password: the account signs in through its provider (or sets one by password reset).
+  const passwordHash = await hashPassword(generateSecureRandomString());
+  const { userId, created } = await withAccountLock(db, async (tx) => {
     const existing = await tx
       .selectFrom('users')
       .select(['id', 'email_verified_at'])
@@ -211,35 +207,17 @@ async function findOrCreateUser(db: AuthDb, email: string): Promise<string> {
       .executeTakeFirst();
     if (existing) {
       if (!existing.email_verified_at)
-        await tx
-          .updateTable('users')
-          .set({ email_verified_at: sql`now()` })
-          .where('id', '=', existing.id)
-          .execute();
-      return existing.id;
+        await tx.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', existing.id).execute();
+      return { userId: existing.id, created: false };
     }
-    const first = !(await tx.selectFrom('users').select('id').limit(1).executeTakeFirst());
-    // No password: this account signs in through its provider (or sets one by password reset).
-    const user = await tx
-      .insertInto('users')
-      .values({
-        email,
-        password_hash: await hashPassword(generateSecureRandomString()),
-        email_verified_at: sql`now()` as never,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (first)
-      await tx
-        .insertInto('memberships')
-        .values({ workspace_id: DEFAULT_WORKSPACE_ID, user_id: user.id, role: 'owner' })
-        .execute();
-    await recordAudit(tx as unknown as AuthDb, {
+    return { userId: (await insertAccount(tx, { email, passwordHash, verified: true })).userId, created: true };
+  });
+  if (created)
+    await recordAudit(db, {
       action: 'user.signed_up',
-      actorUserId: user.id,
+      actorUserId: userId,
       actorLabel: email,
       details: { social: true },
     });
-    return user.id;
-  });
+  return userId;
 }

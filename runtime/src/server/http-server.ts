@@ -53,6 +53,7 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
   const log = o.log ?? createLogger({ component: 'web' });
   const hub = new RunEventHub(o.db, o.pool);
   await hub.start();
+  const rateLimit = o.webhookRateLimit ?? webhookRateLimitFromEnv();
   const webhooks = new WebhookHandler({
     db: o.db,
     pool: o.pool,
@@ -60,9 +61,7 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
     ...(o.webhookResponseTimeoutMs ? { responseTimeoutMs: o.webhookResponseTimeoutMs } : {}),
     ...(o.catalog ? { catalog: o.catalog } : {}),
     ...(o.resolveCredentials ? { resolveCredentials: o.resolveCredentials } : {}),
-    ...((o.webhookRateLimit ?? webhookRateLimitFromEnv())
-      ? { rateLimit: o.webhookRateLimit ?? webhookRateLimitFromEnv()! }
-      : {}),
+    ...(rateLimit ? { rateLimit } : {}),
   });
   const unlisten: Unlisten = await listen(o.pool, { apiq_workflows: () => webhooks.invalidate() });
   const metrics = o.metrics ?? createWebMetrics({ db: o.db });
