@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
 /** The names a new node package is built from, all derived from one kebab-case name. */
 export interface ScaffoldNames {
   /** `acme-tickets` */
@@ -36,10 +40,30 @@ export function scaffoldNames(input: string): ScaffoldNames | string {
   };
 }
 
+/**
+ * The version range of `@apiq/sdk` a new package asks for: `^` the version of the SDK this APIQ
+ * runs (the workspace package, or the published one when APIQ is installed from the registry).
+ *
+ * @example
+ * sdkVersionRange(); // '^0.1.0'
+ */
+export function sdkVersionRange(): string {
+  const entry = createRequire(import.meta.url).resolve('@apiq/sdk');
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@apiq/sdk' && pkg.version) return `^${pkg.version}`;
+    } catch {
+      // no package.json here: look one level up
+    }
+    if (dirname(dir) === dir) throw new Error(`cannot find the package.json of @apiq/sdk above ${entry}`);
+  }
+}
+
 /** The files of a new node package, by relative path. */
-export function scaffoldFiles(n: ScaffoldNames): Record<string, string> {
+export function scaffoldFiles(n: ScaffoldNames, sdkRange = sdkVersionRange()): Record<string, string> {
   return {
-    'package.json': packageJson(n),
+    'package.json': packageJson(n, sdkRange),
     'tsconfig.json': tsconfig(),
     '.prettierrc.json': '{ "singleQuote": true, "printWidth": 120, "trailingComma": "all" }\n',
     'icon.svg': icon(),
@@ -49,7 +73,9 @@ export function scaffoldFiles(n: ScaffoldNames): Record<string, string> {
   };
 }
 
-function packageJson(n: ScaffoldNames): string {
+// The SDK is a peer: a plugin uses the definitions, schemas and errors of the APIQ that loads it.
+// typescript and @types/node are for `npm run typecheck` (tsconfig.json has `types: ["node"]`).
+function packageJson(n: ScaffoldNames, sdkRange: string): string {
   const pkg = {
     name: n.packageName,
     version: '0.1.0',
@@ -60,9 +86,10 @@ function packageJson(n: ScaffoldNames): string {
     exports: { '.': './src/index.ts' },
     files: ['src', '!src/**/*.test.ts', 'icon.svg', 'README.md'],
     apiq: { nodes: ['./src/index.ts'] },
-    scripts: { test: 'vitest run' },
-    peerDependencies: { '@apiq/sdk': '*' },
-    devDependencies: { '@apiq/sdk': '*', vitest: '^4.1.0' },
+    engines: { node: '>=20.19' },
+    scripts: { test: 'vitest run', typecheck: 'tsc --noEmit' },
+    peerDependencies: { '@apiq/sdk': sdkRange },
+    devDependencies: { '@apiq/sdk': sdkRange, '@types/node': '^20.19.0', typescript: '^6.0.3', vitest: '^4.1.0' },
   };
   return JSON.stringify(pkg, null, 2) + '\n';
 }
@@ -222,9 +249,16 @@ optional base URL (default \`https://api.${n.name}.example\`).
 ## Develop
 
 \`\`\`sh
-npm install          # @apiq/sdk and vitest
+npm install          # @apiq/sdk, vitest, typescript
 npm test             # runs src/index.test.ts against a local stand-in for the API
+npm run typecheck    # tsc --noEmit
 \`\`\`
+
+If \`npm install\` answers 404 for \`@apiq/sdk\`, the SDK is not on the npm registry yet: install
+the SDK tarballs built from an APIQ checkout instead, as APIQ's node guide (docs/nodes.md) shows:
+\`npm install --save-dev <apiq-http-*.tgz> <apiq-sdk-*.tgz>\`.
+
+The package ships its TypeScript sources: APIQ loads them as they are, there is no build step.
 
 The test starts a real HTTP server on 127.0.0.1 with \`startTestApi\` from \`@apiq/sdk/testing\`,
 runs the node with \`runNode\` and checks both the request the server received and the output.

@@ -74,11 +74,22 @@ describe('apiq nodes new / list', () => {
     ]);
     expect((await readdir(join(plugin, 'src'))).sort()).toEqual(['index.test.ts', 'index.ts']);
     const pkg = JSON.parse(await readFile(join(plugin, 'package.json'), 'utf8')) as Record<string, unknown>;
+    // The published SDK's range: what a plugin author outside this repository installs from npm.
+    const sdk = JSON.parse(await readFile(join(REPO, 'packages', 'sdk', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(sdk.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(pkg).toMatchObject({
       name: 'apiq-node-acme-tickets',
       type: 'module',
       apiq: { nodes: ['./src/index.ts'] },
-      peerDependencies: { '@apiq/sdk': '*' },
+      scripts: { test: 'vitest run', typecheck: 'tsc --noEmit' },
+      peerDependencies: { '@apiq/sdk': `^${sdk.version}` },
+      devDependencies: {
+        '@apiq/sdk': `^${sdk.version}`,
+        '@types/node': expect.any(String),
+        typescript: expect.any(String),
+      },
     });
     expect(await readFile(join(plugin, 'icon.svg'), 'utf8')).toMatch(/^<svg /);
     expect(await readFile(join(plugin, 'README.md'), 'utf8')).toMatch(/npm install apiq-node-acme-tickets/);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { findProjectRoot } from '@apiq/catalog';
 import { CliError, loadCatalog } from '../context.ts';
 import { scaffoldFiles, scaffoldNames } from './nodes-scaffold.ts';
@@ -79,7 +79,8 @@ export async function nodesNewCommand(name: string, opts: { dir?: string }): Pro
       'Next:',
       `  cd ${shown} && npm install && npm test`,
       '      runs its test against a local stand-in for the API',
-      `  npm install ${shown}`,
+      // A bare `acme` or `nodes/acme` would be read by npm as a registry name or a GitHub repository.
+      `  npm install ${shown.startsWith('.') || isAbsolute(shown) ? shown : `./${shown}`}`,
       '      from the APIQ directory (not needed under its nodes/ folder); restart APIQ and the node is in the palette',
       '  npx apiq nodes list',
       '      shows it, or why it did not load',
