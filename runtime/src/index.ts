@@ -29,6 +29,7 @@ export { listen } from './store/listen.ts';
 export type { Unlisten } from './store/listen.ts';
 export type { RunEvent } from './store/run-events.ts';
 export * from './store/runs.ts';
+export { ENGINE_SESSION_SETTINGS } from './store/engine-session.ts';
 export * from './store/workflows.ts';
 export { createLogger } from './log.ts';
 export type { Log } from './log.ts';

@@ -8,11 +8,15 @@ export function dataDir(): string {
   return resolve(process.env.APIQ_DATA_DIR ?? resolve(findProjectRoot(), '.apiq'));
 }
 
-/** Opens the configured database (DATABASE_URL, or the embedded one under the data dir) and migrates it. */
-export async function openMigratedDatabase(): Promise<OpenedDatabase> {
+/**
+ * Opens the configured database (DATABASE_URL, or the embedded one under the data dir) and migrates it.
+ * `sessionSettings` apply to every connection (executors pass `ENGINE_SESSION_SETTINGS`).
+ */
+export async function openMigratedDatabase(sessionSettings?: Record<string, string>): Promise<OpenedDatabase> {
   const opened = await openDatabase({
     ...(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : {}),
     dataDir: dataDir(),
+    ...(sessionSettings ? { sessionSettings } : {}),
   });
   await migrateToLatest(opened.db);
   return opened;

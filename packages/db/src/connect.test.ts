@@ -139,6 +139,31 @@ describe.each(testServers())('openDatabase with a URL ($name)', ({ url }) => {
     }
   });
 
+  it('applies session settings to every connection of the pool', async () => {
+    const opened = await openDatabase({
+      url,
+      poolSize: 2,
+      sessionSettings: { enable_seqscan: 'off', work_mem: '8MB' },
+    });
+    try {
+      const a = await opened.pool.connect();
+      const b = await opened.pool.connect();
+      try {
+        for (const client of [a, b]) {
+          const { rows } = await client.query<{ seq: string; mem: string }>(
+            `select current_setting('enable_seqscan') as seq, current_setting('work_mem') as mem`,
+          );
+          expect(rows[0]).toEqual({ seq: 'off', mem: '8MB' });
+        }
+      } finally {
+        a.release();
+        b.release();
+      }
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('takes DATABASE_URL and the pool size from the environment', async () => {
     process.env.DATABASE_URL = url;
     process.env.APIQ_DB_POOL = '3';
@@ -160,6 +185,12 @@ describe('openDatabase errors', () => {
       /Cannot connect to PostgreSQL at postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/apiq \(from the url option\)/,
     );
     expect((error as Error).message).not.toContain('s3cret');
+  });
+
+  it('refuses a session setting that is not a plain name and value', async () => {
+    await expect(
+      openDatabase({ url: 'postgres://127.0.0.1:1/x', sessionSettings: { enable_seqscan: 'off -c fsync=off' } }),
+    ).rejects.toThrow(/Session setting enable_seqscan="off -c fsync=off" is not a plain name and value/);
   });
 
   it('rejects a malformed APIQ_DB_POOL', async () => {

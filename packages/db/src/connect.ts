@@ -21,6 +21,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Shown in pg_stat_activity, e.g. 'apiq-executor'. */
   applicationName?: string;
+  /** Settings of every session the pool opens (sent at connection start), e.g. `{ enable_seqscan: 'off' }`. */
+  sessionSettings?: Record<string, string>;
 }
 
 export interface OpenDatabase {
@@ -56,6 +58,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     connectionString: url,
     max: poolSize,
     application_name: options.applicationName ?? 'apiq',
+    ...(options.sessionSettings ? { options: startupOptions(options.sessionSettings) } : {}),
   });
   // Errors on idle connections (server restart, network) must not crash the process;
   // the pool replaces the connection and the next query reports any lasting problem.
@@ -125,4 +128,21 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/**
+ * The `options` startup parameter for session settings: `-c name=value` each.
+ *
+ * @example
+ * startupOptions({ enable_seqscan: 'off' }); // '-c enable_seqscan=off'
+ */
+export function startupOptions(settings: Record<string, string>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => {
+      if (!/^[a-z_][a-z0-9_.]*$/i.test(name) || !/^[\w.:-]+$/.test(value)) {
+        throw new Error(`Session setting ${name}=${JSON.stringify(value)} is not a plain name and value`);
+      }
+      return `-c ${name}=${value}`;
+    })
+    .join(' ');
 }

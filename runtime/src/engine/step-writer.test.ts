@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServers } from '@apiq/db/testing';
 import { startTestEngine, type TestEngine } from '../testing/harness.ts';
 import { claimQueuedRuns, enqueueRuns, heartbeat } from '../store/runs.ts';
-import { commitWrites, LeaseLostError, WriteBatcher, type StepRow } from './step-writer.ts';
+import { commitWrites, commitWritesQuery, LeaseLostError, WriteBatcher, type StepRow } from './step-writer.ts';
 
 describe.each(testServers())('batched run writes on $name', ({ url }) => {
   let engine: TestEngine;
@@ -110,5 +110,43 @@ describe.each(testServers())('batched run writes on $name', ({ url }) => {
     }
     const results = await Promise.allSettled(work);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+  });
+  it('plans its write through the primary key even on an empty runs table', async () => {
+    // A prepared statement keeps the generic plan it got first; one made on a near-empty table
+    // with a sequential scan would read the whole, growing, runs table on every later write.
+    const fresh = await startTestEngine(url, { executor: false });
+    const client = await fresh.opened.pool.connect();
+    try {
+      const query = commitWritesQuery([
+        {
+          fence: { runId: crypto.randomUUID(), owner: 'me', token: 1 },
+          rows: [row('a')],
+          change: { status: 'succeeded' },
+        },
+      ]).compile(fresh.db);
+      // EXPLAIN EXECUTE takes its arguments as literals, not as bound parameters.
+      const literal = (v: unknown) =>
+        client.escapeLiteral(Array.isArray(v) ? `{${v.join(',')}}` : typeof v === 'string' ? v : JSON.stringify(v));
+      const genericPlan = async () => {
+        await client.query(`prepare planned_write as ${query.sql}`);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `explain (costs off) execute planned_write(${query.parameters.map(literal).join(', ')})`,
+        );
+        await client.query('deallocate planned_write');
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      };
+      await client.query('set plan_cache_mode = force_generic_plan');
+      // The engine's connections (ENGINE_SESSION_SETTINGS) rule out sequential scans...
+      const engines = await genericPlan();
+      expect(engines).toMatch(/Index Scan using runs_pkey on runs r\b|Bitmap Heap Scan on runs r\b/);
+      expect(engines).not.toMatch(/Seq Scan on runs/);
+      // ...which the planner picks on this empty table otherwise.
+      await client.query('set enable_seqscan = on');
+      expect(await genericPlan()).toMatch(/Seq Scan on runs r\b/);
+    } finally {
+      await client.query('reset all').catch(() => {});
+      client.release();
+      await fresh.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { queryPrepared } from '../store/prepared.ts';
 import { Batcher } from '../store/batcher.ts';
@@ -88,6 +88,16 @@ export async function commitRunWrites(
  * Returns, per write, whether its fence held. At most one write per run may be in a batch.
  */
 export async function commitWrites(db: Kysely<Database>, writes: RunWrite[], pool?: pg.Pool): Promise<boolean[]> {
+  const query = commitWritesQuery(writes);
+  const out = await retryTransient(async () =>
+    pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows,
+  );
+  const held = new Set(out[0]?.ok ?? []);
+  return writes.map((w) => held.has(w.fence.runId));
+}
+
+/** The one statement `commitWrites` runs (exported so its plan can be checked). */
+export function commitWritesQuery(writes: RunWrite[]): RawBuilder<{ ok: string[] | null }> {
   const runs = writes.map(({ fence, change }) => ({
     run_id: fence.runId,
     owner: fence.owner,
@@ -157,11 +167,7 @@ export async function commitWrites(db: Kysely<Database>, writes: RunWrite[], poo
     flush as (select set_config('synchronous_commit', ${relaxed ? 'off' : 'on'}, true) as mode)
     select (select array_agg(id) from ok) as ok, (select count(*) from n) as notified, (select count(*) from upd) as updated,
       (select mode from flush) as flush`;
-  const out = await retryTransient(async () =>
-    pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows,
-  );
-  const held = new Set(out[0]?.ok ?? []);
-  return writes.map((w) => held.has(w.fence.runId));
+  return query;
 }
 
 /**

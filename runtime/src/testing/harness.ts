@@ -3,6 +3,7 @@ import { createTestDatabase } from '@apiq/db/testing';
 import { discoverNodes, findProjectRoot, type DiscoveredCatalog } from '@apiq/catalog';
 import { Executor, type ExecutorOptions } from '../engine/executor.ts';
 import { RunEventHub, type RunEvent } from '../store/run-events.ts';
+import { ENGINE_SESSION_SETTINGS } from '../store/engine-session.ts';
 import { enqueueRun, getRun, listStepAttempts } from '../store/runs.ts';
 import { activateWorkflow, saveWorkflow, type SavedVersion } from '../store/workflows.ts';
 
@@ -50,7 +51,8 @@ export async function startTestEngine(
   options: { executor?: boolean | Partial<ExecutorOptions> } = {},
 ): Promise<TestEngine> {
   const test = await createTestDatabase(serverUrl);
-  const opened = await openDatabase({ url: test.url });
+  // As an executor's connections: the engine's statements are tested with the plans they get in production.
+  const opened = await openDatabase({ url: test.url, sessionSettings: ENGINE_SESSION_SETTINGS });
   const cat = await realCatalog();
   const hub = new RunEventHub(opened.db, opened.pool);
   await hub.start();

@@ -1,5 +1,6 @@
 import {
   createLogger,
+  ENGINE_SESSION_SETTINGS,
   Executor,
   RunEventHub,
   enqueueRun,
@@ -29,7 +30,7 @@ export async function runCommand(
   const graph = await readJsonFile(file);
   const input = parseInputOption(opts.input);
   const catalog = await loadCatalog();
-  const opened = await openMigratedDatabase();
+  const opened = await openMigratedDatabase(ENGINE_SESSION_SETTINGS);
   const { db, pool } = opened;
   const hub = new RunEventHub(db, pool);
   // Opened on first use: a workflow without credentials never touches the vault.

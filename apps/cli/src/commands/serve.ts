@@ -4,6 +4,7 @@ import {
   createApiqServer,
   createEngineMetrics,
   createLogger,
+  ENGINE_SESSION_SETTINGS,
   Executor,
   Maintenance,
   MetricsPublisher,
@@ -125,7 +126,7 @@ export async function webCommand(opts: { port?: string; host?: string }): Promis
  */
 export async function workerCommand(opts: { concurrency?: string; threads?: string }): Promise<void> {
   const log = createLogger({ component: 'worker', pid: process.pid });
-  const opened = await openMigratedDatabase();
+  const opened = await openMigratedDatabase(ENGINE_SESSION_SETTINGS);
   const catalog = await loadCatalog();
   // Refuses to start with a key that is not the vault's (the error says what to set).
   const vault = await openVault({ db: opened.db, dataDir: dataDir() }).catch(async (err: unknown) => {
