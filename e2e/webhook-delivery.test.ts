@@ -104,6 +104,33 @@ describe('webhook delivery', () => {
       { step_id: 'hook', status: 'succeeded' },
       { step_id: 'reply', status: 'succeeded' },
     ]);
+    // Handed straight to the live executor: started as it was created, never claimed.
+    expect(run.started_at).toEqual(run.created_at);
+    expect(run.lease_token).toBe(1);
+  });
+
+  it('answers through the queue as well, when handoff is off', async () => {
+    const queued = await createApiqServer({ db: engine.db, pool: engine.opened.pool, handoff: false });
+    try {
+      const port = await queued.listen(0, '127.0.0.1');
+      const res = await fetch(`http://127.0.0.1:${port}/webhook/echo`, {
+        method: 'POST',
+        body: '{"via":"queue"}',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(201);
+      expect(await res.json()).toEqual({ got: { via: 'queue' } });
+      const run = await engine.db
+        .selectFrom('runs')
+        .select(['created_at', 'started_at', 'lease_token', 'trigger_payload'])
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(run.trigger_payload).toMatchObject({ body: { via: 'queue' } });
+      expect(run.started_at!.getTime()).toBeGreaterThan(run.created_at.getTime());
+      expect(run.lease_token).toBe(1);
+    } finally {
+      await queued.close();
+    }
   });
 
   it('creates one run for two deliveries with the same idempotency key', async () => {

@@ -17,6 +17,7 @@ import {
 } from '../store/runs.ts';
 import { loadVersionIR } from '../store/workflows.ts';
 import { listen, type Unlisten } from '../store/listen.ts';
+import { executorChannel, HANDOFF_LEASE_MS, parseHandoff } from '../store/handoff.ts';
 import { createInvoker, type Invoker } from './invoker.ts';
 import { RunExecution } from './run-execution.ts';
 import { LeaseLostError, WriteBatcher, commitRunWrites } from './step-writer.ts';
@@ -71,6 +72,9 @@ export class Executor {
   private readonly ownsInvoker: boolean;
   private readonly log: Log;
   private readonly active = new Map<string, { execution?: RunExecution; done: Promise<void> }>();
+  /** Runs handed to this executor while every slot was busy; they start as slots free up. */
+  private backlog: Run[] = [];
+  private soonBeat: NodeJS.Timeout | undefined;
   private timers: NodeJS.Timeout[] = [];
   private unlisten?: Unlisten;
   private filling = false;
@@ -120,16 +124,21 @@ export class Executor {
   }
 
   async start(): Promise<void> {
+    // Listening before registering: web processes hand runs only to registered executors.
+    this.unlisten = await listen(
+      this.options.pool,
+      {
+        [RUN_QUEUED_CHANNEL]: () => this.fill(),
+        [RUN_CONTROL_CHANNEL]: (runId) => void this.control(runId),
+        [executorChannel(this.id)]: (payload) => void this.adopt(payload),
+      },
+      (err) => this.log.warn('listen connection error', { error: err.message }),
+    );
     await this.db
       .insertInto('executors')
       .values({ id: this.id, hostname: hostname(), pid: process.pid })
       .onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat_at: new Date() }))
       .execute();
-    this.unlisten = await listen(
-      this.options.pool,
-      { [RUN_QUEUED_CHANNEL]: () => this.fill(), [RUN_CONTROL_CHANNEL]: (runId) => void this.control(runId) },
-      (err) => this.log.warn('listen connection error', { error: err.message }),
-    );
     const heartbeatMs = this.options.heartbeatMs ?? Math.max(200, Math.floor(this.leaseMs / 3));
     const pollMs = this.options.pollMs ?? 1000;
     this.timers.push(setInterval(() => void this.beat(), heartbeatMs));
@@ -146,30 +155,32 @@ export class Executor {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    clearTimeout(this.soonBeat);
     await this.unlisten?.();
+    // Unregistered first, so web processes stop handing runs to it; what they handed before
+    // (and the backlog) is queued again below.
+    await this.db
+      .deleteFrom('executors')
+      .where('id', '=', this.id)
+      .execute()
+      .catch(() => {});
+    this.backlog = [];
     const all = Promise.all([...this.active.values()].map((a) => a.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
-    if (this.active.size > 0) {
-      await this.db
-        .updateTable('runs')
-        .set({ status: 'queued', lease_owner: null, lease_until: null, available_at: new Date() })
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom('runs')
-            .select('id')
-            .where('lease_owner', '=', this.id)
-            .where('status', '=', 'running')
-            .orderBy('id')
-            .forUpdate(),
-        )
-        .execute()
-        .catch(() => {});
-    }
     await this.db
-      .deleteFrom('executors')
-      .where('id', '=', this.id)
+      .updateTable('runs')
+      .set({ status: 'queued', lease_owner: null, lease_until: null, available_at: new Date() })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('runs')
+          .select('id')
+          .where('lease_owner', '=', this.id)
+          .where('status', '=', 'running')
+          .orderBy('id')
+          .forUpdate(),
+      )
       .execute()
       .catch(() => {});
     this.options.metrics?.unwatchExecutor(this.gauges);
@@ -191,7 +202,7 @@ export class Executor {
       try {
         do {
           this.fillAgain = false;
-          const free = this.concurrency - this.active.size;
+          const free = this.concurrency - this.active.size - this.backlog.length;
           if (free <= 0) {
             this.missedWakeup = true;
             break;
@@ -277,11 +288,58 @@ export class Executor {
       this.active.delete(run.id);
       this.controlled.delete(run.id);
       this.completed++;
-      if (this.missedWakeup) {
+      const waiting = this.stopping ? undefined : this.backlog.shift();
+      if (waiting) this.launch(waiting);
+      else if (this.missedWakeup) {
         this.missedWakeup = false;
         this.fill();
       }
     });
+  }
+
+  /**
+   * A run a web process handed to this executor (store/handoff.ts): already leased to it, so it
+   * starts without a claim. Its short lease is extended by a heartbeat soon after.
+   */
+  private async adopt(payload: string): Promise<void> {
+    if (this.stopping) return; // stop() queues it again
+    const handoff = parseHandoff(payload);
+    if (!handoff) {
+      this.log.warn('ignoring a malformed handoff notification', { payload: payload.slice(0, 200) });
+      return;
+    }
+    let run: Run | undefined;
+    if ('run' in handoff) run = handoff.run;
+    else {
+      try {
+        run = await this.db
+          .selectFrom('runs')
+          .selectAll()
+          .where('id', '=', handoff.runId)
+          .where('lease_owner', '=', this.id)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+      } catch (err) {
+        // Its lease runs out and another executor (or this one) takes it over.
+        this.log.warn('reading a handed-off run failed', { runId: handoff.runId, error: (err as Error).message });
+        return;
+      }
+    }
+    if (!run || run.lease_owner !== this.id || this.active.has(run.id) || this.stopping) return;
+    this.options.metrics?.runClaimed(run.available_at);
+    this.beatSoon();
+    if (this.active.size < this.concurrency) this.launch(run);
+    else this.backlog.push(run);
+  }
+
+  /** One heartbeat well within a handed-off run's short lease (several handoffs share it). */
+  private beatSoon(): void {
+    if (this.soonBeat || this.stopping) return;
+    this.soonBeat = setTimeout(() => {
+      this.soonBeat = undefined;
+      if (this.active.size > 0 || this.backlog.length > 0) void this.beat();
+    }, HANDOFF_LEASE_MS / 3);
+    this.soonBeat.unref();
   }
 
   private async execute(run: Run, slot: { execution?: RunExecution }): Promise<void> {

@@ -13,6 +13,7 @@ import { createWebMetrics, type WebMetrics } from '../metrics/web-metrics.ts';
 import { checkReadiness, type ReadinessOptions } from '../metrics/readiness.ts';
 import { metricsAuthorized } from '../metrics/metrics-auth.ts';
 import { webhookRateLimitFromEnv, type WebhookRateLimit } from '../triggers/webhook-rate-limit.ts';
+import { HandoffTargets } from '../triggers/handoff-targets.ts';
 
 export type FallbackHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -36,6 +37,11 @@ export interface ApiqServerOptions {
   metrics?: WebMetrics;
   /** Limits of `/api/health/ready`. */
   readiness?: ReadinessOptions;
+  /**
+   * Hand synchronous webhooks' runs straight to a live executor instead of queueing them
+   * (store/handoff.ts). Default true; `false` queues every run.
+   */
+  handoff?: boolean;
 }
 
 export interface ApiqServer {
@@ -54,6 +60,14 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
   const hub = new RunEventHub(o.db, o.pool);
   await hub.start();
   const rateLimit = o.webhookRateLimit ?? webhookRateLimitFromEnv();
+  const handoff =
+    o.handoff === false
+      ? undefined
+      : new HandoffTargets({
+          db: o.db,
+          onError: (err) => log.warn('reading the live executors failed', { error: err.message }),
+        });
+  await handoff?.start();
   const webhooks = new WebhookHandler({
     db: o.db,
     pool: o.pool,
@@ -62,6 +76,7 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
     ...(o.catalog ? { catalog: o.catalog } : {}),
     ...(o.resolveCredentials ? { resolveCredentials: o.resolveCredentials } : {}),
     ...(rateLimit ? { rateLimit } : {}),
+    ...(handoff ? { handoff } : {}),
   });
   const unlisten: Unlisten = await listen(o.pool, { apiq_workflows: () => webhooks.invalidate() });
   const metrics = o.metrics ?? createWebMetrics({ db: o.db });
@@ -129,6 +144,7 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
         server.close(() => r());
         server.closeAllConnections();
       });
+      handoff?.stop();
       await unlisten();
       await hub.stop();
     },

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServers } from '@apiq/db/testing';
 import { startTestEngine, type TestEngine } from '../testing/harness.ts';
+import pg from 'pg';
 import { EnqueueBatcher, enqueueRuns } from './runs.ts';
+import { executorChannel, parseHandoff } from './handoff.ts';
 
 describe.each(testServers())('enqueueing runs on $name', ({ url }) => {
   let engine: TestEngine;
@@ -55,5 +57,85 @@ describe.each(testServers())('enqueueing runs on $name', ({ url }) => {
       .execute();
     const byId = new Map(rows.map((r) => [r.id, (r.trigger_payload as { n: number }).n]));
     expect(results.map((r) => byId.get(r.runId))).toEqual(Array.from({ length: 25 }, (_, i) => 100 + i));
+  });
+  describe('handing awaited runs to an executor', () => {
+    let listener: pg.Client;
+    const heard: string[] = [];
+    const executorId = 'test-host:1:handoff';
+    beforeAll(async () => {
+      await engine.db.insertInto('executors').values({ id: executorId, hostname: 'test-host', pid: 1 }).execute();
+      listener = new pg.Client({ connectionString: engine.url });
+      await listener.connect();
+      listener.on('notification', (n) => heard.push(n.payload ?? ''));
+      await listener.query(`LISTEN "${executorChannel(executorId)}"`);
+    });
+    afterAll(async () => {
+      await listener?.end();
+    });
+    /** The notifications heard once `n` have arrived (a round trip on the listener flushes them). */
+    const announced = async (n: number) => {
+      await expect.poll(async () => (await listener.query('select 1'), heard.length)).toBeGreaterThanOrEqual(n);
+      return heard.splice(0);
+    };
+
+    it('inserts them leased to a live executor and announces each with its row on its channel', async () => {
+      const results = await enqueueRuns(
+        engine.db,
+        [
+          { ...req(1), awaited: true },
+          { ...req(2), awaited: false },
+        ],
+        undefined,
+        { executorId },
+      );
+      expect(results[0]).toMatchObject({ created: true, handedTo: executorId });
+      expect(results[1]!.handedTo).toBeUndefined();
+      const rows = await engine.db
+        .selectFrom('runs')
+        .select(['id', 'status', 'lease_owner', 'lease_token', 'started_at', 'created_at', 'lease_until'])
+        .where('id', 'in', [results[0]!.runId, results[1]!.runId])
+        .execute();
+      const handed = rows.find((r) => r.id === results[0]!.runId)!;
+      expect(handed).toMatchObject({ status: 'running', lease_owner: executorId, lease_token: 1 });
+      expect(handed.started_at).toEqual(handed.created_at);
+      expect(handed.lease_until!.getTime() - handed.created_at.getTime()).toBe(5000);
+      expect(rows.find((r) => r.id === results[1]!.runId)).toMatchObject({ status: 'queued', lease_owner: null });
+
+      const [payload] = await announced(1);
+      const handoff = parseHandoff(payload!);
+      expect(handoff && 'run' in handoff ? handoff.run : undefined).toMatchObject({
+        id: results[0]!.runId,
+        status: 'running',
+        lease_owner: executorId,
+        lease_token: 1,
+        trigger_payload: { n: 1 },
+        created_at: handed.created_at,
+      });
+    });
+
+    it('announces a run too large for a notification by its id', async () => {
+      const big = { ...req(3), triggerPayload: { text: 'x'.repeat(10_000) }, awaited: true };
+      const [result] = await enqueueRuns(engine.db, [big], undefined, { executorId });
+      expect(result!.handedTo).toBe(executorId);
+      const [payload] = await announced(1);
+      expect(parseHandoff(payload!)).toEqual({ runId: result!.runId });
+    });
+
+    it('queues them when the executor has not been heard of lately', async () => {
+      await engine.db
+        .updateTable('executors')
+        .set({ heartbeat_at: new Date(Date.now() - 120_000) })
+        .where('id', '=', executorId)
+        .execute();
+      const [result] = await enqueueRuns(engine.db, [{ ...req(4), awaited: true }], undefined, { executorId });
+      expect(result!.handedTo).toBeUndefined();
+      const row = await engine.db
+        .selectFrom('runs')
+        .select('status')
+        .where('id', '=', result!.runId)
+        .executeTakeFirst();
+      expect(row?.status).toBe('queued');
+      await engine.db.updateTable('executors').set({ heartbeat_at: new Date() }).where('id', '=', executorId).execute();
+    });
   });
 });

@@ -5,6 +5,7 @@ import { DEFAULT_WORKSPACE_ID, type Database, type Run } from '@apiq/db';
 import { queryPrepared } from './prepared.ts';
 import { Batcher } from './batcher.ts';
 import { retryTransient } from './retry-transient.ts';
+import { executorChannel, HANDOFF_LEASE_MS, HANDOFF_PAYLOAD_MAX_BYTES } from './handoff.ts';
 
 export const RUN_QUEUED_CHANNEL = 'apiq_run_queued';
 export const RUN_EVENT_CHANNEL = 'apiq_run_event';
@@ -20,13 +21,25 @@ export interface EnqueueRequest {
   idempotencyKey?: string | null;
   parentRunId?: string | null;
   availableAt?: Date;
+  /**
+   * The caller answers its client only once the run's response (or end) is committed, with a
+   * flushed write that covers this insert. Such runs are handed straight to the executor named
+   * in `enqueueRuns`' `handoff` when it is live (see handoff.ts), and a batch of only such runs
+   * commits without waiting for its own WAL flush.
+   */
+  awaited?: boolean;
 }
 
 export interface EnqueueResult {
   runId: string;
   /** False when an earlier delivery with the same idempotency key already created the run. */
   created: boolean;
+  /** The executor the new run was handed to, when it was (else it was queued). */
+  handedTo?: string;
 }
+
+/** An executor counts as live for handoffs while its heartbeat is this recent. */
+const HANDOFF_LIVE_MS = 30_000;
 
 /**
  * Creates a queued run and wakes the executors, in one statement (so one transaction):
@@ -44,6 +57,8 @@ export async function enqueueRuns(
   db: Kysely<Database>,
   reqs: EnqueueRequest[],
   pool?: pg.Pool,
+  /** Where `awaited` requests go; they are queued when the executor is not live. */
+  handoff?: { executorId: string; leaseMs?: number },
 ): Promise<EnqueueResult[]> {
   const rows = reqs.map((r) => ({
     id: randomUUID(),
@@ -55,28 +70,55 @@ export async function enqueueRuns(
     idempotency_key: r.idempotencyKey ?? null,
     parent_run_id: r.parentRunId ?? null,
     available_at: r.availableAt?.toISOString() ?? null,
+    handoff: handoff !== undefined && r.awaited === true && !r.availableAt,
   }));
   // Rows with idempotency keys go in key order, so two concurrent batches wait on each other's
   // keys in the same order instead of deadlocking.
   const ordered = [...rows].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
-  const query = sql<{ ids: string[] | null }>`
-    with r as (
-      insert into runs (id, workspace_id, workflow_id, version_id, trigger_kind, trigger_payload, idempotency_key, parent_run_id, available_at)
-      select x.id, x.workspace_id, x.workflow_id, x.version_id, x.trigger_kind, x.trigger_payload, x.idempotency_key, x.parent_run_id,
-             coalesce(x.available_at, now())
+  const executorId = handoff?.executorId ?? null;
+  // Nobody hears of these runs before a later flushed commit (or, after a timeout, a re-read: the
+  // WAL writer flushes within a second); so this commit need not wait for its own flush.
+  const relaxed = reqs.every((r) => r.awaited === true);
+  const query = sql<{ ids: string[] | null; handed: string[] | null }>`
+    with live as (
+      select e.id from executors e
+      where e.id = ${executorId}::text and e.heartbeat_at > now() - ${HANDOFF_LIVE_MS} * interval '1 millisecond'),
+    x as (
+      select x.*, x.handoff and exists (select 1 from live) as h
       from jsonb_to_recordset(${JSON.stringify(ordered)}::jsonb) as x(id uuid, workspace_id uuid, workflow_id uuid, version_id uuid,
-           trigger_kind text, trigger_payload jsonb, idempotency_key text, parent_run_id uuid, available_at timestamptz)
+           trigger_kind text, trigger_payload jsonb, idempotency_key text, parent_run_id uuid, available_at timestamptz, handoff bool)),
+    r as (
+      insert into runs (id, workspace_id, workflow_id, version_id, trigger_kind, trigger_payload, idempotency_key, parent_run_id,
+                        available_at, status, lease_owner, lease_until, lease_token, started_at)
+      select x.id, x.workspace_id, x.workflow_id, x.version_id, x.trigger_kind, x.trigger_payload, x.idempotency_key, x.parent_run_id,
+             coalesce(x.available_at, now()),
+             case when x.h then 'running' else 'queued' end,
+             case when x.h then ${executorId}::text end,
+             case when x.h then now() + ${handoff?.leaseMs ?? HANDOFF_LEASE_MS} * interval '1 millisecond' end,
+             case when x.h then 1 else 0 end,
+             case when x.h then now() end
+      from x
       on conflict (workflow_id, idempotency_key) where idempotency_key is not null do nothing
-      returning id),
-    c as (select array_agg(id) as ids, count(*) as n from r)
-    select ids, case when n > 0 then pg_notify(${RUN_QUEUED_CHANNEL}, '') end from c`;
+      returning *),
+    announced as (
+      select pg_notify(${executorChannel(executorId ?? '')}, case when octet_length(j) <= ${HANDOFF_PAYLOAD_MAX_BYTES} then j
+                                                 else json_build_object('id', id)::text end)
+      from (select r.id, row_to_json(r)::text as j from r where r.status = 'running') h),
+    c as (select array_agg(id) as ids, array_agg(id) filter (where status = 'running') as handed,
+                 count(*) filter (where status = 'queued') as queued from r),
+    flush as (select set_config('synchronous_commit', ${relaxed ? 'off' : 'on'}, true) as mode)
+    select ids, handed, case when queued > 0 then pg_notify(${RUN_QUEUED_CHANNEL}, '') end,
+      (select count(*) from announced) as announced, (select mode from flush) as flush
+    from c`;
   const result = (
     await retryTransient(async () => (pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows))
   )[0];
   const inserted = new Set(result?.ids ?? []);
+  const handed = new Set(result?.handed ?? []);
   return Promise.all(
     rows.map(async (row) => {
-      if (inserted.has(row.id)) return { runId: row.id, created: true };
+      if (inserted.has(row.id))
+        return { runId: row.id, created: true, ...(handed.has(row.id) ? { handedTo: executorId! } : {}) };
       const existing = await db
         .selectFrom('runs')
         .select('id')
@@ -99,9 +141,16 @@ function keyOf(row: { workflow_id: string; idempotency_key: string | null }): st
 export class EnqueueBatcher {
   private readonly batcher: Batcher<EnqueueRequest, EnqueueResult>;
 
-  constructor(db: Kysely<Database>, pool?: pg.Pool, maxBatch = 100) {
+  constructor(
+    db: Kysely<Database>,
+    pool?: pg.Pool,
+    maxBatch = 100,
+    /** The executor that `awaited` requests of the next batch are handed to, if any. */
+    pickExecutor?: () => string | undefined,
+  ) {
     this.batcher = new Batcher(async (reqs) => {
-      const results = await enqueueRuns(db, reqs, pool);
+      const executorId = reqs.some((r) => r.awaited) ? pickExecutor?.() : undefined;
+      const results = await enqueueRuns(db, reqs, pool, executorId ? { executorId } : undefined);
       return results.map((value) => ({ status: 'fulfilled', value }));
     }, maxBatch);
   }

@@ -12,6 +12,7 @@ import { sendJson } from '../server/respond.ts';
 import { WebhookRateLimiter, type WebhookRateLimit } from './webhook-rate-limit.ts';
 import { decideAppDelivery, prepareAppTrigger, type AppTrigger } from './app-webhook.ts';
 import type { CredentialResolver } from '../credentials/index.ts';
+import type { HandoffTargets } from './handoff-targets.ts';
 
 interface Endpoint {
   workflowId: string;
@@ -40,6 +41,8 @@ export interface WebhookOptions {
   resolveCredentials?: CredentialResolver;
   /** A per-endpoint flood guard (429 with Retry-After); none by default. */
   rateLimit?: WebhookRateLimit;
+  /** Live executors that synchronous webhooks' runs are handed to directly (store/handoff.ts). */
+  handoff?: HandoffTargets;
 }
 
 const DROP_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization']);
@@ -58,7 +61,7 @@ export class WebhookHandler {
   private readonly limiter: WebhookRateLimiter | undefined;
 
   constructor(private readonly o: WebhookOptions) {
-    this.runs = new EnqueueBatcher(o.db, o.pool);
+    this.runs = new EnqueueBatcher(o.db, o.pool, undefined, o.handoff ? () => o.handoff!.pick() : undefined);
     this.limiter = o.rateLimit ? new WebhookRateLimiter(o.rateLimit) : undefined;
   }
 
@@ -132,19 +135,31 @@ export class WebhookHandler {
       if (!DROP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const keyHeader = req.headers[endpoint.idempotencyHeader];
     const idempotencyKey = typeof keyHeader === 'string' && keyHeader.length > 0 ? keyHeader.slice(0, 200) : null;
-    const { runId, created } = await this.runs.enqueue({
+    const { runId, created, handedTo } = await this.runs.enqueue({
       workflowId: endpoint.workflowId,
       versionId: endpoint.versionId,
       workspaceId: endpoint.workspaceId,
       triggerKind: 'webhook',
       triggerPayload: { method, path, query: Object.fromEntries(query), headers, body: parsed.value },
       idempotencyKey,
+      // The client is answered only after the run's response is committed (see answer()).
+      awaited: endpoint.respond !== 'immediately',
     });
     if (!created) res.setHeader('idempotent-replayed', 'true');
     if (endpoint.respond === 'immediately') {
       sendJson(res, 202, { runId, status: 'queued' });
       return;
     }
+    if (handedTo) this.o.handoff?.started(handedTo);
+    try {
+      await this.answer(res, runId, created);
+    } finally {
+      if (handedTo) this.o.handoff?.finished(handedTo);
+    }
+  }
+
+  /** Answers a synchronous webhook with its run's response, once committed. */
+  private async answer(res: ServerResponse, runId: string, created: boolean): Promise<void> {
     if (!created) {
       const prior = await this.o.db
         .selectFrom('runs')
@@ -163,6 +178,15 @@ export class WebhookHandler {
       this.o.responseTimeoutMs ?? 30_000,
     );
     if (event?.response) return sendResponse(res, event.response);
+    if (!event) {
+      // The run was inserted without waiting for its WAL flush (an awaited run, see enqueueRuns);
+      // it is flushed by now, unless the database restarted meanwhile and lost it: check first.
+      const stored = await this.o.db.selectFrom('runs').select('id').where('id', '=', runId).executeTakeFirst();
+      if (!stored) {
+        sendJson(res, 503, { error: 'not_recorded', message: 'The delivery could not be recorded; send it again.' });
+        return;
+      }
+    }
     if (!event || event.kind === 'waiting') {
       sendJson(res, 202, {
         runId,
