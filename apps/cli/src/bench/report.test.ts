@@ -9,17 +9,41 @@ describe('formatTable', () => {
         { workload: 'w2-set', concurrency: 50, reqPerSec: 1200, p50Ms: 40, p99Ms: 120.5, errors: 3, peakRssMb: 402 },
       ],
       [
-        { requests: 5123, peakPostgresMb: 95.2 },
+        { requests: 5123, peakPostgresMb: 95.2, apiqCpuUs: 1180.4, postgresCpuUs: 890 },
         { requests: 12000, peakPostgresMb: 120 },
       ],
     );
     const lines = text.split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
-      /^workload\s+conc\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+requests\s+APIQ RSS MB\s+PG PSS MB$/,
+      /^workload\s+conc\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+requests\s+APIQ RSS MB\s+PG PSS MB\s+APIQ CPU µs\/req\s+PG CPU µs\/req$/,
     );
-    expect(lines[2]!.split(/\s+/)).toEqual(['w1', '1', '512.3', '1.86', '3.10', '0', '5123', '310', '95']);
-    expect(lines[3]!.split(/\s+/)).toEqual(['w2-set', '50', '1200.0', '40.00', '120.50', '3', '12000', '402', '120']);
+    expect(lines[2]!.split(/\s+/)).toEqual([
+      'w1',
+      '1',
+      '512.3',
+      '1.86',
+      '3.10',
+      '0',
+      '5123',
+      '310',
+      '95',
+      '1180',
+      '890',
+    ]);
+    expect(lines[3]!.split(/\s+/)).toEqual([
+      'w2-set',
+      '50',
+      '1200.0',
+      '40.00',
+      '120.50',
+      '3',
+      '12000',
+      '402',
+      '120',
+      '-',
+      '-',
+    ]);
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
   });
 
@@ -28,7 +52,7 @@ describe('formatTable', () => {
       [{ workload: 'w3', concurrency: 1, reqPerSec: 0, p50Ms: NaN, p99Ms: NaN, errors: 9, peakRssMb: 300 }],
       [{ requests: 9, peakPostgresMb: 90 }],
     );
-    expect(text.split('\n')[2]!.split(/\s+/)).toEqual(['w3', '1', '0.0', '-', '-', '9', '9', '300', '90']);
+    expect(text.split('\n')[2]!.split(/\s+/)).toEqual(['w3', '1', '0.0', '-', '-', '9', '9', '300', '90', '-', '-']);
   });
 });
 

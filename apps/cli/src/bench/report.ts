@@ -18,6 +18,9 @@ export interface BenchRow {
 export interface RowExtras {
   requests: number;
   peakPostgresMb: number;
+  /** CPU time per answered request during the measurement, in µs: APIQ's processes and PostgreSQL's. */
+  apiqCpuUs?: number;
+  postgresCpuUs?: number;
 }
 
 export interface Extras {
@@ -41,7 +44,19 @@ const num = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digit
  * formatTable([{ workload: 'w1', concurrency: 1, reqPerSec: 500, p50Ms: 1.9, p99Ms: 3.2, errors: 0, peakRssMb: 300 }], [{ requests: 5000, peakPostgresMb: 90 }]);
  */
 export function formatTable(rows: BenchRow[], extras: RowExtras[]): string {
-  const header = ['workload', 'conc', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'requests', 'APIQ RSS MB', 'PG PSS MB'];
+  const header = [
+    'workload',
+    'conc',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'requests',
+    'APIQ RSS MB',
+    'PG PSS MB',
+    'APIQ CPU µs/req',
+    'PG CPU µs/req',
+  ];
   const body = rows.map((r, i) => [
     r.workload,
     String(r.concurrency),
@@ -52,6 +67,8 @@ export function formatTable(rows: BenchRow[], extras: RowExtras[]): string {
     String(extras[i]?.requests ?? '-'),
     num(r.peakRssMb, 0),
     num(extras[i]?.peakPostgresMb ?? NaN, 0),
+    num(extras[i]?.apiqCpuUs ?? NaN, 0),
+    num(extras[i]?.postgresCpuUs ?? NaN, 0),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
   const line = (cells: string[]) =>

@@ -7,6 +7,7 @@ import { measureEngineOverhead } from '../bench/engine-overhead.ts';
 import { runLoad } from '../bench/load.ts';
 import { parseBenchOptions, type RawBenchOptions } from '../bench/options.ts';
 import { MemorySampler } from '../bench/process-memory.ts';
+import { CpuMeter } from '../bench/process-cpu.ts';
 import {
   describeMachine,
   formatExtras,
@@ -113,6 +114,7 @@ export async function benchCommand(raw: RawBenchOptions): Promise<number> {
     checkpoint();
 
     const sampler = new MemorySampler({ apiqPid: apiq.pid, pgDataDir: apiq.pgDataDir });
+    const cpu = new CpuMeter({ apiqPid: apiq.pid, pgDataDir: apiq.pgDataDir });
     sampler.start();
     cleanups.push(async () => sampler.stop());
     const rows: BenchRow[] = [];
@@ -131,7 +133,9 @@ export async function benchCommand(raw: RawBenchOptions): Promise<number> {
         checkpoint();
         await waitUntilIdle(opened.db, progress);
         sampler.reset();
+        cpu.start();
         const r = await runLoad({ ...load, connections, durationSec: opts.durationSec });
+        const used = cpu.stop();
         const peaks = sampler.peaks();
         checkpoint();
         rows.push({
@@ -143,7 +147,16 @@ export async function benchCommand(raw: RawBenchOptions): Promise<number> {
           errors: r.errors,
           peakRssMb: round(peaks.apiqMb, 1),
         });
-        rowExtras.push({ requests: r.requests, peakPostgresMb: round(peaks.postgresMb, 1) });
+        rowExtras.push({
+          requests: r.requests,
+          peakPostgresMb: round(peaks.postgresMb, 1),
+          ...(r.requests > 0
+            ? {
+                apiqCpuUs: round((used.apiqMs * 1000) / r.requests, 0),
+                postgresCpuUs: round((used.postgresMs * 1000) / r.requests, 0),
+              }
+            : {}),
+        });
         const d = r.detail;
         progress(
           `  ${r.reqPerSec} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors` +
