@@ -1,36 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySampler, postmasterPid, processTree, pssKb, rssKb } from './process-memory.ts';
+import { parentWithGrandchild, stopProcessTrees } from './test-process-tree.ts';
 
-const started: ChildProcess[] = [];
-
-/** A node process that starts a child of its own and reports that child's pid. */
-async function parentWithGrandchild(): Promise<{ parent: ChildProcess; grandchildPid: number }> {
-  const script = `
-    const { spawn } = require('node:child_process');
-    const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    process.on('SIGTERM', () => { c.kill(); process.exit(0); });
-    console.log(c.pid);
-    setInterval(() => {}, 1000);`;
-  const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  started.push(parent);
-  const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer];
-  return { parent, grandchildPid: Number(chunk.toString().trim()) };
-}
-
-afterEach(async () => {
-  for (const p of started.splice(0)) {
-    if (p.exitCode === null && p.signalCode === null) {
-      const exited = once(p, 'exit');
-      p.kill('SIGTERM');
-      await exited;
-    }
-  }
-});
+afterEach(stopProcessTrees);
 
 describe('processTree', () => {
   it('finds children and grandchildren', async () => {
