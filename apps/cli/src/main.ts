@@ -1,14 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './context.ts';
-import { validateCommand } from './commands/validate.ts';
-import { runCommand } from './commands/run.ts';
-import { exportCommand, importCommand } from './commands/transfer.ts';
-import { startCommand } from './commands/start.ts';
-import { runsActionCommand, runsListCommand, runsShowCommand } from './commands/runs.ts';
-import { webCommand, workerCommand } from './commands/serve.ts';
-import { nodesListCommand, nodesNewCommand } from './commands/nodes.ts';
-import { planCommand } from './commands/plan.ts';
-import { statusCommand } from './commands/status.ts';
+
+// Commands are imported when they run: the `apiq start` supervisor then holds only what it
+// needs to start and watch its processes, not the web server, the engine and the API.
+const start = () => import('./commands/start.ts');
+const serve = () => import('./commands/serve.ts');
+const status = () => import('./commands/status.ts');
+const run = () => import('./commands/run.ts');
+const validate = () => import('./commands/validate.ts');
+const transfer = () => import('./commands/transfer.ts');
+const plan = () => import('./commands/plan.ts');
+const runsCommands = () => import('./commands/runs.ts');
+const nodesCommands = () => import('./commands/nodes.ts');
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('apiq')
@@ -23,55 +26,55 @@ export async function main(argv: string[]): Promise<void> {
     .description('start APIQ (embedded PostgreSQL, web server and executors)')
     .option('-p, --port <port>', 'HTTP port (default 3000 or $PORT)')
     .option('--workers <n>', 'executor processes (default 1)')
-    .action(startCommand);
+    .action(async (opts) => (await start()).startCommand(opts));
   program
     .command('web')
     .description('run only the web server (webhooks, health, editor)')
     .option('-p, --port <port>')
     .option('--host <host>')
-    .action(webCommand);
+    .action(async (opts) => (await serve()).webCommand(opts));
   program
     .command('worker')
     .description('run an executor against the configured database (add capacity)')
     .option('--concurrency <n>', 'runs at once')
     .option('--threads <n>', 'worker threads for node code')
-    .action(workerCommand);
+    .action(async (opts) => (await serve()).workerCommand(opts));
   program
     .command('status')
     .description('readiness: database, queue lag, executors, scheduler (exit 1 when not ok)')
     .option('--json', 'print the report as JSON')
     .option('--url <url>', "a running instance's address (default: the configured database)")
-    .action(async (opts) => exitWith(await statusCommand(opts)));
+    .action(async (opts) => exitWith(await (await status()).statusCommand(opts)));
   program
     .command('run <file>')
     .description('run a workflow file once and print every step')
     .option('-i, --input <json>', 'input for the trigger, as JSON')
     .option('--json', 'print the run as JSON')
     .option('--timeout <ms>', 'how long to wait for the run')
-    .action(async (file, opts) => exitWith(await runCommand(file, opts)));
+    .action(async (file, opts) => exitWith(await (await run()).runCommand(file, opts)));
   program
     .command('validate <file>')
     .description('check a workflow file')
     .option('--json', 'print the result as JSON')
-    .action(async (file, opts) => exitWith(await validateCommand(file, opts)));
+    .action(async (file, opts) => exitWith(await (await validate()).validateCommand(file, opts)));
   program
     .command('export')
     .description('export workflows as JSON')
     .option('-w, --workflow <name-or-id>')
     .option('-o, --out <file>')
-    .action(async (opts) => exitWith(await exportCommand(opts)));
+    .action(async (opts) => exitWith(await (await transfer()).exportCommand(opts)));
   program
     .command('import <file>')
     .description('import workflows from an export or a workflow file')
     .option('--activate', 'activate the imported workflows')
-    .action(async (file, opts) => exitWith(await importCommand(file, opts)));
+    .action(async (file, opts) => exitWith(await (await transfer()).importCommand(file, opts)));
   program
     .command('plan <prompt>')
     .description('propose a workflow from a sentence (the configured model, or the offline planner)')
     .option('--json', 'print the proposal as JSON')
     .option('--out <file>', 'write the proposed workflow graph to a file')
     .option('--edit <file>', 'change this workflow instead of starting a new one')
-    .action(async (prompt, opts) => exitWith(await planCommand(prompt, opts)));
+    .action(async (prompt, opts) => exitWith(await (await plan()).planCommand(prompt, opts)));
   const runs = program.command('runs').description('list, inspect and control runs');
   runs
     .command('list')
@@ -80,16 +83,16 @@ export async function main(argv: string[]): Promise<void> {
     .option('-s, --status <status>', 'queued, running, waiting, succeeded, failed, cancelled or dead')
     .option('-n, --limit <n>', 'how many', '20')
     .option('--json')
-    .action(async (opts) => exitWith(await runsListCommand(opts)));
+    .action(async (opts) => exitWith(await (await runsCommands()).runsListCommand(opts)));
   runs
     .command('show <id>')
     .description('a run and its step attempts, as JSON')
-    .action(async (id) => exitWith(await runsShowCommand(id)));
+    .action(async (id) => exitWith(await (await runsCommands()).runsShowCommand(id)));
   for (const action of ['cancel', 'pause', 'resume', 'retry'] as const) {
     runs
       .command(`${action} <id>`)
       .description(`${action} a run`)
-      .action(async (id) => exitWith(await runsActionCommand(action, id)));
+      .action(async (id) => exitWith(await (await runsCommands()).runsActionCommand(action, id)));
   }
   program
     .command('vault')
@@ -108,12 +111,12 @@ export async function main(argv: string[]): Promise<void> {
     .command('list')
     .description('installed node types (id@version) and packages that failed to load')
     .option('--json', 'print as JSON')
-    .action(async (opts) => exitWith(await nodesListCommand(opts)));
+    .action(async (opts) => exitWith(await (await nodesCommands()).nodesListCommand(opts)));
   nodes
     .command('new <name>')
     .description('scaffold a node package: definition, one action, a test, README and icon')
     .option('--dir <path>', 'where to create it (default nodes/<name> of the APIQ directory)')
-    .action(async (name, opts) => exitWith(await nodesNewCommand(name, opts)));
+    .action(async (name, opts) => exitWith(await (await nodesCommands()).nodesNewCommand(name, opts)));
   const openapi = program.command('openapi').description('import OpenAPI / Swagger specs and search their operations');
   const openapiCommands = () => import('./commands/openapi.ts');
   openapi
