@@ -101,7 +101,7 @@ export async function enqueueRuns(
       on conflict (workflow_id, idempotency_key) where idempotency_key is not null do nothing
       returning *),
     announced as (
-      select pg_notify(${executorChannel(executorId ?? '')}, case when octet_length(j) <= ${HANDOFF_PAYLOAD_MAX_BYTES} then j
+      select pg_notify(${executorId ? executorChannel(executorId) : null}::text, case when octet_length(j) <= ${HANDOFF_PAYLOAD_MAX_BYTES} then j
                                                  else json_build_object('id', id)::text end)
       from (select r.id, row_to_json(r)::text as j from r where r.status = 'running') h),
     c as (select array_agg(id) as ids, array_agg(id) filter (where status = 'running') as handed,
@@ -144,15 +144,17 @@ export class EnqueueBatcher {
   constructor(
     db: Kysely<Database>,
     pool?: pg.Pool,
-    maxBatch = 100,
-    /** The executor that `awaited` requests of the next batch are handed to, if any. */
-    pickExecutor?: () => string | undefined,
+    o: {
+      maxBatch?: number;
+      /** The executor that `awaited` requests of the next batch are handed to, if any. */
+      pickExecutor?: () => string | undefined;
+    } = {},
   ) {
     this.batcher = new Batcher(async (reqs) => {
-      const executorId = reqs.some((r) => r.awaited) ? pickExecutor?.() : undefined;
+      const executorId = reqs.some((r) => r.awaited) ? o.pickExecutor?.() : undefined;
       const results = await enqueueRuns(db, reqs, pool, executorId ? { executorId } : undefined);
       return results.map((value) => ({ status: 'fulfilled', value }));
-    }, maxBatch);
+    }, o.maxBatch ?? 100);
   }
 
   enqueue(req: EnqueueRequest): Promise<EnqueueResult> {

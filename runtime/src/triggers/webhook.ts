@@ -61,7 +61,8 @@ export class WebhookHandler {
   private readonly limiter: WebhookRateLimiter | undefined;
 
   constructor(private readonly o: WebhookOptions) {
-    this.runs = new EnqueueBatcher(o.db, o.pool, undefined, o.handoff ? () => o.handoff!.pick() : undefined);
+    const handoff = o.handoff;
+    this.runs = new EnqueueBatcher(o.db, o.pool, handoff ? { pickExecutor: () => handoff.pick() } : {});
     this.limiter = o.rateLimit ? new WebhookRateLimiter(o.rateLimit) : undefined;
   }
 

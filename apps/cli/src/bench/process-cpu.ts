@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { postmasterPid, processTree } from './process-memory.ts';
+import { instanceProcesses } from './process-memory.ts';
 
 /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common architecture. */
 const TICK_MS = 10;
@@ -47,11 +47,12 @@ export class CpuMeter {
 
   start(): void {
     this.before = new Map();
-    for (const pid of this.pids().all) this.before.set(pid, cpuMs(pid) ?? 0);
+    const { apiq, postgres } = instanceProcesses(this.o.apiqPid, this.o.pgDataDir);
+    for (const pid of [...apiq, ...postgres]) this.before.set(pid, cpuMs(pid) ?? 0);
   }
 
   stop(): CpuUse {
-    const { apiq, postgres } = this.pids();
+    const { apiq, postgres } = instanceProcesses(this.o.apiqPid, this.o.pgDataDir);
     const used = (pids: Iterable<number>) => {
       let ms = 0;
       for (const pid of pids) {
@@ -61,12 +62,5 @@ export class CpuMeter {
       return ms;
     };
     return { apiqMs: used(apiq), postgresMs: used(postgres) };
-  }
-
-  private pids(): { apiq: number[]; postgres: Set<number>; all: number[] } {
-    const pgRoot = postmasterPid(this.o.pgDataDir);
-    const postgres = new Set(pgRoot === undefined ? [] : processTree(pgRoot));
-    const apiq = processTree(this.o.apiqPid).filter((pid) => !postgres.has(pid));
-    return { apiq, postgres, all: [...apiq, ...postgres] };
   }
 }

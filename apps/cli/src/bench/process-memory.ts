@@ -63,6 +63,20 @@ export function postmasterPid(pgDataDir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/**
+ * The processes of an APIQ instance: the supervisor's tree without PostgreSQL's, and the
+ * postmaster's tree (empty when it does not run).
+ *
+ * @example
+ * const { apiq, postgres } = instanceProcesses(supervisorPid, pgDataDir);
+ */
+export function instanceProcesses(apiqPid: number, pgDataDir: string): { apiq: number[]; postgres: number[] } {
+  const pgRoot = postmasterPid(pgDataDir);
+  const postgres = pgRoot === undefined ? [] : processTree(pgRoot);
+  const inPostgres = new Set(postgres);
+  return { apiq: processTree(apiqPid).filter((pid) => !inPostgres.has(pid)), postgres };
+}
+
 export interface MemoryPeaks {
   /** Sum of VmRSS over the APIQ supervisor and its child processes, in MB. */
   apiqMb: number;
@@ -111,12 +125,11 @@ export class MemorySampler {
   }
 
   private sample(): void {
-    const pgRoot = postmasterPid(this.o.pgDataDir);
-    const pgPids = new Set(pgRoot === undefined ? [] : processTree(pgRoot));
+    const pids = instanceProcesses(this.o.apiqPid, this.o.pgDataDir);
     let apiq = 0;
-    for (const pid of processTree(this.o.apiqPid)) if (!pgPids.has(pid)) apiq += rssKb(pid) ?? 0;
+    for (const pid of pids.apiq) apiq += rssKb(pid) ?? 0;
     let pg = 0;
-    for (const pid of pgPids) pg += pssKb(pid) ?? 0;
+    for (const pid of pids.postgres) pg += pssKb(pid) ?? 0;
     this.peakApiqKb = Math.max(this.peakApiqKb, apiq);
     this.peakPgKb = Math.max(this.peakPgKb, pg);
   }
