@@ -10,6 +10,7 @@ export { default as StatusBadge } from './StatusBadge.svelte';
 export { default as Menu, type MenuItem } from './Menu.svelte';
 export { default as Tabs } from './Tabs.svelte';
 export { default as Field } from './Field.svelte';
+export { default as TextField } from './TextField.svelte';
 export { default as Switch } from './Switch.svelte';
 export { default as PageHeader } from './PageHeader.svelte';
 export { toast, type ToastOptions } from './toast.svelte.ts';
