@@ -131,11 +131,14 @@ const QUIET_PROBES: Array<{ name: string; code: string; value: Json }> = [
     value: 'undefinedundefinedundefined',
   },
   {
+    // Built-in functions are frozen, so Error.prepareStackTrace cannot be installed at all; the
+    // frame walk below would only run (and must find nothing) if that ever changed.
     name: 'stack frames reveal no host objects',
     code: [
       'const found = [];',
       'Error.prepareStackTrace = (_, frames) => frames;',
       "const frames = (function probe() { return new Error('probe').stack; })();",
+      "if (typeof frames === 'string') return { frames: 'a string', found };",
       'for (const frame of frames) {',
       '  for (const candidate of [frame.getThis(), frame.getFunction()]) {',
       '    try {',
@@ -144,9 +147,9 @@ const QUIET_PROBES: Array<{ name: string; code: string; value: Json }> = [
       '    } catch {}',
       '  }',
       '}',
-      'return found;',
+      "return { frames: 'objects', found };",
     ].join('\n'),
-    value: [],
+    value: { frames: 'a string', found: [] },
   },
   {
     name: 'the host globals the runner used are gone',
@@ -161,7 +164,11 @@ const NORMAL = {
   value: 55,
 };
 
-function nodeCtx(code: string, input: Json): NodeContext<ReturnType<typeof codeNode.params.parse>> {
+function nodeCtx(
+  code: string,
+  input: Json,
+  workflowId = 'wf-1',
+): NodeContext<ReturnType<typeof codeNode.params.parse>> {
   return {
     params: codeNode.params.parse({ code }),
     input,
@@ -173,7 +180,7 @@ function nodeCtx(code: string, input: Json): NodeContext<ReturnType<typeof codeN
     signal: new AbortController().signal,
     idempotencyKey: 'sandbox-escape',
     state: { get: () => undefined, set() {} },
-    run: { runId: 'run-1', workflowId: 'wf-1', stepId: 'hostile_code', attempt: 1, iteration: '' },
+    run: { runId: 'run-1', workflowId, stepId: 'hostile_code', attempt: 1, iteration: '' },
   };
 }
 
@@ -246,6 +253,16 @@ describe('sandbox escapes are contained (Code node)', () => {
     expect(await codeNode.run(nodeCtx('return [({}).polluted ?? null, ({}).direct ?? null];', null))).toEqual({
       output: [null, null],
     });
+  });
+
+  it('a run of the same code in the same workflow sees nothing an earlier run left behind', async () => {
+    // Runs of one workflow's code share a warm context; anything a run changes retires it.
+    const code =
+      'const seen = [({}).stolen ?? null, typeof globalThis.stash, [1].map((x) => x)];\nObject.prototype.stolen = input;\nglobalThis.stash = input;\nArray.prototype.map = () => [input];\nreturn seen;';
+    const clean = { output: [null, 'undefined', [1]] };
+    expect(await codeNode.run(nodeCtx(code, { card: '4242 first caller' }))).toEqual(clean);
+    expect(await codeNode.run(nodeCtx(code, { card: '5555 second caller' }))).toEqual(clean);
+    expect(await codeNode.run(nodeCtx(code, { card: 'another workflow' }, 'wf-2'))).toEqual(clean);
   });
 
   it('the local server saw no request', () => {

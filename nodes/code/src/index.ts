@@ -62,6 +62,8 @@ export const code = defineNode({
         timeoutMs: ctx.params.timeoutMs,
         memoryMb: ctx.params.memoryMb,
         signal: ctx.signal,
+        // Runs of this workflow's code share a context; other workflows never see it.
+        reuseKey: ctx.run.workflowId,
       });
       forwardLogs(logs, ctx.log);
       return { output: value };

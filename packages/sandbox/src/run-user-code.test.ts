@@ -5,10 +5,12 @@ import {
   CodeOutputError,
   CodeTimeoutError,
   SandboxError,
+  contextsPreparedOnThisThread,
   isolatesCreatedOnThisThread,
   runUserCode,
 } from './index.ts';
 import { rejectionOf } from '@apiq/sdk/testing';
+import type { Json } from '@apiq/sdk';
 
 const failure = (work: Promise<unknown> | unknown) => rejectionOf<SandboxError>(work);
 
@@ -187,7 +189,7 @@ describe('runUserCode: limits', () => {
 });
 
 describe('runUserCode: isolation between calls', () => {
-  it('gives every call a fresh context: globals and changed built-ins do not carry over', async () => {
+  it('gives every call without a reuseKey a fresh context: globals and changed built-ins do not carry over', async () => {
     await runUserCode({
       code: 'globalThis.leaked = 1; Object.prototype.polluted = 1; Array.prototype.map = () => "hijacked"; input.__proto__.viaInput = 1;',
       data: { input: {} },
@@ -229,5 +231,105 @@ describe('runUserCode: isolation between calls', () => {
       code: 'return [typeof __apiq_host, typeof __apiq_log, typeof WebAssembly, typeof FinalizationRegistry, typeof Atomics.waitAsync, typeof process, typeof require, typeof fetch, typeof setTimeout];',
     });
     expect(value).toEqual(Array(9).fill('undefined'));
+  });
+});
+
+describe('runUserCode: runs sharing a context (reuseKey)', () => {
+  /** Runs `code` `times` times under `reuseKey`; returns the values and how many contexts were prepared. */
+  async function repeat(code: string, times: number, reuseKey = 'workflow-a', input: Json = null) {
+    const before = contextsPreparedOnThisThread();
+    const values: unknown[] = [];
+    for (let i = 0; i < times; i++) values.push((await runUserCode({ code, reuseKey, data: { input } })).value);
+    return { values, prepared: contextsPreparedOnThisThread() - before };
+  }
+
+  it('prepares one context for repeated runs of the same code and key', async () => {
+    const { values, prepared } = await repeat('return input.n * 2;', 5, 'workflow-a', { n: 21 });
+    expect(values).toEqual([42, 42, 42, 42, 42]);
+    expect(prepared).toBeLessThanOrEqual(1);
+    // Without a key every run prepares its own context.
+    const before = contextsPreparedOnThisThread();
+    for (let i = 0; i < 3; i++) await runUserCode({ code: 'return 1;' });
+    expect(contextsPreparedOnThisThread() - before).toBe(3);
+  });
+
+  it('never shares a context between keys or between different code', async () => {
+    const code = `return ${JSON.stringify(`unique ${Math.random()}`)};`;
+    const before = contextsPreparedOnThisThread();
+    await runUserCode({ code, reuseKey: 'workflow-a' });
+    await runUserCode({ code, reuseKey: 'workflow-b' });
+    await runUserCode({ code: `${code} // changed`, reuseKey: 'workflow-a' });
+    expect(contextsPreparedOnThisThread() - before).toBe(3);
+  });
+
+  const changes: Array<[string, string]> = [
+    ['a new global', 'globalThis.leaked = input;'],
+    ['an implicit global (sloppy assignment)', 'leakedToo = input;'],
+    ['a replaced global', 'JSON = { stringify: () => "{}" };'],
+    ['a polluted Object.prototype', 'Object.prototype.polluted = input;'],
+    ['a replaced Array.prototype method', 'Array.prototype.map = function () { return [input]; };'],
+    ['a Function.prototype property', 'Function.prototype.polluted = input;'],
+    ['a changed accessor', 'Object.defineProperty(Map.prototype, "size", { get: () => 42, configurable: true });'],
+    ['a hidden intrinsic', 'Object.getPrototypeOf([][Symbol.iterator]()).polluted = input;'],
+    ['a changed prototype chain', 'Object.setPrototypeOf(Array.prototype, { polluted: input });'],
+    ['a frozen prototype', 'Object.freeze(String.prototype);'],
+    ['Error.prepareStackTrace', 'Error.prepareStackTrace = () => input;'],
+    ['a change made after the run returned', 'Promise.resolve().then(() => { Object.prototype.late = input; });'],
+  ];
+  const probe = `return [typeof leaked, typeof leakedToo, JSON.stringify({ a: 1 }), ({}).polluted ?? null, [1].map((x) => x + 1),
+    (() => {}).polluted ?? null, new Map().size, Object.getPrototypeOf([][Symbol.iterator]()).polluted ?? null,
+    Object.isFrozen(String.prototype), ({}).late ?? null, typeof Error.prepareStackTrace, [].polluted ?? null];`;
+  const pristine = ['undefined', 'undefined', '{"a":1}', null, [2], null, 0, null, false, null, 'undefined', null];
+
+  for (const [what, change] of changes) {
+    it(`starts a fresh context after ${what}`, async () => {
+      const code = `const seen = (() => { ${probe} })();\n${change}\nreturn seen;`;
+      const { values } = await repeat(code, 3, 'workflow-a', 'secret of an earlier run');
+      expect(values).toEqual([pristine, pristine, pristine]);
+    });
+  }
+
+  it('gives every new context its own Math.random sequence', async () => {
+    const fresh = await Promise.all([1, 2, 3].map(() => runUserCode({ code: 'return Math.random();' })));
+    expect(new Set(fresh.map((r) => r.value)).size).toBe(3);
+  });
+
+  it('deletes the globals a run added and keeps the context', async () => {
+    const code =
+      'const before = typeof total;\ntotal = 0;\nfor (const x of input) total += x;\nreturn [before, total];';
+    const { values, prepared } = await repeat(code, 4, `sweep ${Math.random()}`, [1, 2, 3]);
+    expect(values).toEqual(Array(4).fill(['undefined', 6]));
+    expect(prepared).toBe(1);
+  });
+
+  it('freezes built-in functions: changing a static method has no effect', async () => {
+    const { values } = await repeat(
+      'const before = Object.keys({ a: 1 });\nObject.keys = () => ["hijacked"];\nDate.now = () => 0;\nreturn [before, Object.keys({ a: 1 }), Date.now() > 0, Object.isFrozen(Object)];',
+      2,
+    );
+    expect(values).toEqual([
+      [['a'], ['a'], true, true],
+      [['a'], ['a'], true, true],
+    ]);
+  });
+
+  it('drops a context whose run timed out and runs the next call on a new one', async () => {
+    const code = 'if (input.spin) while (true) {}\nreturn "done";';
+    expect((await runUserCode({ code, reuseKey: 'workflow-a', data: { input: { spin: false } } })).value).toBe('done');
+    const before = contextsPreparedOnThisThread();
+    const err = await failure(
+      runUserCode({ code, reuseKey: 'workflow-a', timeoutMs: 50, data: { input: { spin: true } } }),
+    );
+    expect(err).toBeInstanceOf(CodeTimeoutError);
+    expect((await runUserCode({ code, reuseKey: 'workflow-a', data: { input: { spin: false } } })).value).toBe('done');
+    expect(contextsPreparedOnThisThread() - before).toBe(1);
+  });
+
+  it('keeps the console of each run to that run', async () => {
+    const code = 'console.log("run", input);\nreturn input;';
+    const first = await runUserCode({ code, reuseKey: 'workflow-a', data: { input: 1 } });
+    const second = await runUserCode({ code, reuseKey: 'workflow-a', data: { input: 2 } });
+    expect(first.logs.map((l) => l.message)).toEqual(['run 1']);
+    expect(second.logs.map((l) => l.message)).toEqual(['run 2']);
   });
 });

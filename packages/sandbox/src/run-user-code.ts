@@ -2,8 +2,8 @@ import ivm from 'isolated-vm';
 import type { Json, LogEntry } from '@apiq/sdk';
 import { CodeError, CodeMemoryError, CodeOutputError, CodeTimeoutError, SandboxError } from './errors.ts';
 import { LogSink } from './log-sink.ts';
-import { warmIsolateFor, type CompiledCode, type WarmIsolate } from './warm-isolate.ts';
-import { HOST_DATA_GLOBAL, HOST_LOG_GLOBAL, userCodePosition, type RunnerOutcome } from './wrap-user-code.ts';
+import { contextKeyOf, warmIsolateFor, type PreparedCode, type WarmIsolate } from './warm-isolate.ts';
+import { userCodePosition, type RunnerOutcome } from './wrap-user-code.ts';
 
 /** The bindings user code sees. Everything is copied in; nothing refers back to host objects. */
 export interface UserCodeData {
@@ -33,6 +33,13 @@ export interface RunUserCodeOptions {
   maxLogChars?: number;
   /** Aborting stops the run at once (its isolate is thrown away) and rejects with an AbortError. */
   signal?: AbortSignal;
+  /**
+   * Runs with the same key and the same code may share one context instead of paying for a new
+   * one each time (the Code node passes its workflow). A shared context is checked before each
+   * run: if a global or any built-in was changed, it is thrown away and the run gets a new one.
+   * Without a key, every run gets a context of its own.
+   */
+  reuseKey?: string;
 }
 
 export interface UserCodeResult {
@@ -50,8 +57,9 @@ const DEADLINE = Symbol('deadline');
 const ABORTED = Symbol('aborted');
 
 /**
- * Runs user JavaScript in a warm isolate of this thread, in a fresh context, with copied-in data,
- * a captured console, a time limit and a memory limit. Nothing of the host is reachable inside.
+ * Runs user JavaScript in a warm isolate of this thread, in a pristine context, with copied-in
+ * data, a captured console, a time limit and a memory limit. Nothing of the host is reachable
+ * inside.
  *
  * @example
  * const { value, logs } = await runUserCode({
@@ -63,11 +71,15 @@ const ABORTED = Symbol('aborted');
  */
 export async function runUserCode(options: RunUserCodeOptions): Promise<UserCodeResult> {
   const settings = checkOptions(options);
-  const warm = warmIsolateFor(settings.memoryMb);
-  return warm.exclusive(() => runOnce(warm, settings));
+  const contextKey = contextKeyOf(options.reuseKey, settings.code);
+  const warm = warmIsolateFor(settings.memoryMb, contextKey);
+  return warm.exclusive(() => runOnce(warm, settings, contextKey));
 }
 
-type Settings = Required<Omit<RunUserCodeOptions, 'data' | 'signal'>> & { data: UserCodeData; signal?: AbortSignal };
+type Settings = Required<Omit<RunUserCodeOptions, 'data' | 'signal' | 'reuseKey'>> & {
+  data: UserCodeData;
+  signal?: AbortSignal;
+};
 
 function checkOptions(options: RunUserCodeOptions): Settings {
   const settings: Settings = {
@@ -97,50 +109,64 @@ function checkOptions(options: RunUserCodeOptions): Settings {
   return settings;
 }
 
-async function runOnce(warm: WarmIsolate, settings: Settings): Promise<UserCodeResult> {
+async function runOnce(warm: WarmIsolate, settings: Settings, contextKey: string | undefined): Promise<UserCodeResult> {
   const isolate = warm.live();
   const sink = new LogSink(settings.maxLogEntries, settings.maxLogChars);
-  let context: ivm.Context | undefined;
+  let prepared: PreparedCode | undefined;
   let copyingInput = false;
+  let finished = false;
+  warm.logTo(sink.receive);
   try {
     settings.signal?.throwIfAborted();
-    const compiled = await warm.compile(settings.code);
-    context = await warm.freshContext();
-    const host = {
-      data: settings.data,
-      limits: {
-        maxOutputChars: settings.maxOutputChars,
-        maxLogEntries: settings.maxLogEntries,
-        maxLogChars: settings.maxLogChars,
-      },
+    const limits = {
+      maxOutputChars: settings.maxOutputChars,
+      maxLogEntries: settings.maxLogEntries,
+      maxLogChars: settings.maxLogChars,
     };
-    copyingInput = true;
-    context.global.setSync(HOST_DATA_GLOBAL, copyIn(host));
-    copyingInput = false;
-    context.global.setSync(HOST_LOG_GLOBAL, new ivm.Callback(sink.receive));
-
-    const cpuAtStart = isolate.cpuTime;
-    const run = compiled.script.run(context, { timeout: settings.timeoutMs, promise: true, copy: true });
-    const outcome = await withDeadline(run, settings.timeoutMs + HOST_DEADLINE_GRACE_MS, settings.signal);
-    if (outcome === ABORTED) {
-      warm.discard();
-      throw abortError(settings.signal);
+    for (;;) {
+      prepared = await warm.prepared(settings.code, contextKey);
+      copyingInput = true;
+      const args: [ivm.Copy<unknown>, ivm.Copy<unknown>] = [copyIn(settings.data), copyIn(limits)];
+      copyingInput = false;
+      const cpuAtStart = isolate.cpuTime;
+      const run = prepared.run.apply(undefined, args, {
+        timeout: settings.timeoutMs,
+        result: { promise: true, copy: true },
+      });
+      const outcome = await withDeadline(run, settings.timeoutMs + HOST_DEADLINE_GRACE_MS, settings.signal);
+      if (outcome === ABORTED) {
+        warm.discard();
+        throw abortError(settings.signal);
+      }
+      if (outcome === DEADLINE) {
+        const busyMs = isolate.isDisposed ? settings.timeoutMs : Number(isolate.cpuTime - cpuAtStart) / 1e6;
+        warm.discard();
+        throw new CodeTimeoutError(settings.timeoutMs, busyMs < settings.timeoutMs / 2);
+      }
+      finished = true;
+      if (isTainted(outcome)) {
+        // An earlier run on this context changed a global or a built-in: start over on a new one.
+        warm.drop(prepared);
+        prepared = undefined;
+        finished = false;
+        continue;
+      }
+      return { value: valueOf(outcome, prepared, settings), logs: sink.entries };
     }
-    if (outcome === DEADLINE) {
-      const busyMs = isolate.isDisposed ? settings.timeoutMs : Number(isolate.cpuTime - cpuAtStart) / 1e6;
-      warm.discard();
-      throw new CodeTimeoutError(settings.timeoutMs, busyMs < settings.timeoutMs / 2);
-    }
-    return { value: valueOf(outcome, compiled, settings), logs: sink.entries };
   } catch (err) {
     const error = translate(err, isolate, settings, copyingInput);
     if (error instanceof SandboxError) error.logs = sink.entries;
     throw error;
   } finally {
-    if (context !== undefined && !isolate.isDisposed) context.release();
+    warm.logTo(undefined);
+    // A context whose run was cut short may hold anything; a one-off context is done.
+    if (prepared !== undefined && (!finished || prepared.reuseKey === undefined)) warm.drop(prepared);
     if (!isolate.isDisposed) warm.checkHealth();
-    warm.prepareSpare();
   }
+}
+
+function isTainted(outcome: unknown): boolean {
+  return typeof outcome === 'object' && outcome !== null && (outcome as { kind?: unknown }).kind === 'tainted';
 }
 
 function copyIn(value: unknown): ivm.Copy<unknown> {
@@ -211,7 +237,7 @@ function inputCannotFit(settings: Settings): boolean {
 const NOT_JSON = 'Code node returned a value that is not JSON';
 
 /** Turns the runner's outcome into the value; the outcome is untrusted, so its shape is checked. */
-function valueOf(outcome: unknown, compiled: CompiledCode, settings: Settings): Json {
+function valueOf(outcome: unknown, compiled: PreparedCode, settings: Settings): Json {
   const { maxOutputChars } = settings;
   const result = (typeof outcome === 'object' && outcome !== null ? outcome : {}) as Partial<Record<string, unknown>>;
   const tampered = new CodeOutputError(

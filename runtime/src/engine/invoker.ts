@@ -10,10 +10,12 @@ import { serveGate } from '../limits/gate-port.ts';
 import type { RequestGate } from '../limits/request-gate.ts';
 
 /**
- * Built-in nodes that only reshape data in O(input) time, and the built-in HTTP Request node
- * (asynchronous I/O through the safe client, no CPU-bound work), run in the executor thread: a
- * hop to a worker costs more than they do. Everything else — user code, third-party plugins —
- * runs in the worker pool, off the thread that heartbeats leases.
+ * Built-in nodes that only reshape data in O(input) time, the built-in HTTP Request node
+ * (asynchronous I/O through the safe client, no CPU-bound work) and the Code node (the user's
+ * JavaScript runs on isolated-vm's own threads, under its time and memory limits; the executor
+ * thread only copies data in and out) run in the executor thread: a hop to a worker costs more
+ * than they do. Everything else — third-party plugins — runs in the worker pool, off the thread
+ * that heartbeats leases.
  */
 export const INLINE_NODE_TYPES: ReadonlySet<string> = new Set([
   'core.manual_trigger',
@@ -30,6 +32,7 @@ export const INLINE_NODE_TYPES: ReadonlySet<string> = new Set([
   'core.stop_error',
   'core.no_op',
   'core.http_request',
+  'core.code',
 ]);
 
 const CANCELLED: InvocationResult = {
