@@ -48,6 +48,22 @@ async function remainingIds(db: Kysely<Database>): Promise<Set<string>> {
 }
 
 describe.each(testServers())('retention on $name', ({ url }) => {
+  it('finds runs past the age limit through the BRIN index on created_at, not the whole table', async () => {
+    const { db, drop } = await createTestDatabase(url);
+    try {
+      const wf = await createWorkflow(db);
+      for (const ageDays of [60, 50, 40, 20, 10, 1]) await addRuns(db, wf, Array(2000).fill('succeeded'), ageDays);
+      await sql`analyze runs`.execute(db);
+      const plan = await sql<{ 'QUERY PLAN': string }>`explain select id from runs
+        where status in ('succeeded', 'failed', 'cancelled', 'dead') and created_at < now() - interval '30 days'`.execute(
+        db,
+      );
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('runs_created_brin');
+    } finally {
+      await drop();
+    }
+  });
+
   it('deletes finished runs older than the age limit, with their step attempts, and nothing else', async () => {
     const { db, drop } = await createTestDatabase(url);
     try {

@@ -9,6 +9,7 @@ import * as m0007 from './0007_workspace_templates.ts';
 import * as m0008 from './0008_alerts.ts';
 import * as m0009 from './0009_connection_limits.ts';
 import * as m0010 from './0010_planner_conversations.ts';
+import * as m0011 from './0011_runs_created_brin.ts';
 
 /**
  * Every migration, in order. Listed statically (no directory scanning) so they work
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008_alerts': m0008,
   '0009_connection_limits': m0009,
   '0010_planner_conversations': m0010,
+  '0011_runs_created_brin': m0011,
 };
