@@ -322,7 +322,26 @@ describe('runUserCode: runs sharing a context (reuseKey)', () => {
     );
     expect(err).toBeInstanceOf(CodeTimeoutError);
     expect((await runUserCode({ code, reuseKey: 'workflow-a', data: { input: { spin: false } } })).value).toBe('done');
-    expect(contextsPreparedOnThisThread() - before).toBe(1);
+    // The kept context is dropped when the brief first try runs out, the full-limit retry gets a
+    // new one (dropped when it times out too), and the next call a third.
+    expect(contextsPreparedOnThisThread() - before).toBe(2);
+  });
+
+  it('gives code that outlasts the brief first try its full time limit, with a clean console', async () => {
+    const code =
+      'console.log("start");\nconst end = Date.now() + 40;\nwhile (Date.now() < end) {}\nawait null;\nreturn "slow but done";';
+    const { value, logs } = await runUserCode({ code, reuseKey: 'workflow-a', timeoutMs: 1000 });
+    expect(value).toBe('slow but done');
+    expect(logs.map((l) => l.message)).toEqual(['start']);
+  });
+
+  it('gives code that awaits something the first try cannot settle the full limit, then stops it', async () => {
+    const started = Date.now();
+    const err = await failure(
+      runUserCode({ code: 'await new Promise(() => {});', reuseKey: 'workflow-a', timeoutMs: 200 }),
+    );
+    expect(err).toBeInstanceOf(CodeTimeoutError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 
   it('keeps the console of each run to that run', async () => {

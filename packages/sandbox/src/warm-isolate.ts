@@ -17,10 +17,12 @@ export interface CompiledCode {
   userLineCount: number;
 }
 
-/** A context prepared for one code text: the runner's `run(data, limits)` inside it. */
+/** A context prepared for one code text: the runner's `run(data, ...limits)` inside it. */
 export interface PreparedCode {
   context: ivm.Context;
-  run: ivm.Reference<(data: unknown, limits: unknown) => Promise<unknown>>;
+  run: ivm.Reference<
+    (data: unknown, maxOutputChars: number, maxLogEntries: number, maxLogChars: number) => Promise<unknown>
+  >;
   userLineCount: number;
   /** Set for contexts kept for later runs; `undefined` for a one-off context. */
   reuseKey: string | undefined;

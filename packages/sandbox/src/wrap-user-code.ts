@@ -39,7 +39,8 @@ export type RunnerOutcome =
  * can reach (the global object, prototypes, namespaces, hidden intrinsics such as the iterator
  * and async-function prototypes), and leaves one global, `attach(userFn)`, for the code's own
  * script (`wrapUserCode`). Attaching deletes that global and the host's log callback, and
- * returns `run(data, limits)`, which the host calls for each run. Before a run on a context
+ * returns `run(data, maxOutputChars, maxLogEntries, maxLogChars)`, which the host calls for
+ * each run. Before a run on a context
  * that has run before, `run` checks the recorded objects still have the properties, values and
  * prototype they had; if anything changed it refuses (`tainted`) and the host starts a fresh
  * context. Nothing here may call Math.random (its state would be the same in every context).
@@ -269,13 +270,13 @@ export const SANDBOX_PREPARE_SCRIPT = String.raw`(function () {
     finishContext();
     freeze(userFn);
     let used = false;
-    return async function run(data, runLimits) {
+    return async function run(data, maxOutputChars, maxLogEntries, maxLogChars) {
       if (used) {
         sweepGlobals();
         if (!pristine()) return { ok: false, kind: 'tainted' };
       }
       used = true;
-      limits = runLimits;
+      limits = { maxOutputChars, maxLogEntries, maxLogChars };
       logCount = 0;
       let value;
       try {
@@ -297,7 +298,7 @@ export const USER_CODE_LINE_OFFSET = -PREFIX.split('\n').length + 1;
 
 /**
  * Wraps user code (the body of an async function) into the script that attaches it to the
- * prepared runner of a context. Running it evaluates to the context's `run(data, limits)`.
+ * prepared runner of a context. Running it evaluates to the context's `run(data, ...limits)`.
  *
  * @example
  * const script = await isolate.compileScript(wrapUserCode('return input.a + 1;'), {
@@ -305,7 +306,7 @@ export const USER_CODE_LINE_OFFSET = -PREFIX.split('\n').length + 1;
  *   lineOffset: USER_CODE_LINE_OFFSET,
  * });
  * const run = await script.run(context, { reference: true });
- * await run.apply(undefined, [data, limits], { result: { promise: true, copy: true } }); // { ok: true, json: '2' }
+ * await run.apply(undefined, [data, 10_000_000, 100, 4000], { result: { promise: true, copy: true } }); // { ok: true, json: '2' }
  */
 export function wrapUserCode(code: string): string {
   return PREFIX + code + SUFFIX;
