@@ -335,6 +335,14 @@ describe('runUserCode: runs sharing a context (reuseKey)', () => {
     expect(logs.map((l) => l.message)).toEqual(['start']);
   });
 
+  it('sends code that outlasted the first try straight to the full limit the next time', async () => {
+    const code = `// ${Math.random()}\nconst end = Date.now() + 20;\nwhile (Date.now() < end) {}\nreturn 1;`;
+    const before = contextsPreparedOnThisThread();
+    for (let i = 0; i < 3; i++) expect((await runUserCode({ code, reuseKey: 'workflow-slow' })).value).toBe(1);
+    // The first try's context is dropped once; every later run uses the kept one directly.
+    expect(contextsPreparedOnThisThread() - before).toBe(2);
+  });
+
   it('gives code that awaits something the first try cannot settle the full limit, then stops it', async () => {
     const started = Date.now();
     const err = await failure(

@@ -116,7 +116,7 @@ async function runOnce(warm: WarmIsolate, settings: Settings, contextKey: string
   let prepared: PreparedCode | undefined;
   let copyingInput = false;
   let finished = false;
-  let fast = true;
+  let fast = contextKey === undefined || !warm.isSlow(contextKey);
   warm.logTo(sink.receive);
   try {
     settings.signal?.throwIfAborted();
@@ -139,6 +139,7 @@ async function runOnce(warm: WarmIsolate, settings: Settings, contextKey: string
           warm.drop(prepared);
           prepared = undefined;
           fast = false;
+          if (contextKey !== undefined) warm.markSlow(contextKey);
           sink = new LogSink(settings.maxLogEntries, settings.maxLogChars);
           warm.logTo(sink.receive);
           continue;
@@ -188,7 +189,8 @@ type RunArgs = [ivm.Copy<unknown>, number, number, number];
  * Most code finishes in well under a millisecond, where handing the call to isolated-vm's
  * thread and back costs more than the code. So a run first gets a few milliseconds on the
  * calling thread (isolated-vm's timeout also covers work after an await). Code that is still
- * busy then, or waits for something, is stopped and comes back as UNFINISHED.
+ * busy then, or waits for something, is stopped and comes back as UNFINISHED; the same code
+ * under the same key then skips the first try on that isolate.
  */
 const FAST_PATH_MS = 10;
 const UNFINISHED = Symbol('unfinished');

@@ -34,6 +34,7 @@ const MAX_CACHED_SCRIPTS = 256;
  * of the isolate's heap, so they take at most a quarter of its memory limit (3 under 8 MB).
  */
 const MAX_KEPT_CONTEXTS = 16;
+const MAX_SLOW_KEYS = 1000;
 const KEPT_CONTEXT_MB = 0.6;
 const KEPT_SHARE_OF_LIMIT = 0.25;
 /** How often (in runs) the heap is checked; a heap that stays this full between runs means a leak. */
@@ -74,6 +75,8 @@ export class WarmIsolate {
   private isolate: ivm.Isolate | undefined;
   private scripts = new Map<string, CompiledCode>();
   private kept = new Map<string, PreparedCode>();
+  /** Context keys whose code outlasted a brief first try: they go straight to isolated-vm's thread. */
+  private slow = new Set<string>();
   private tail: Promise<unknown> = Promise.resolve();
   private runsSinceCheck = 0;
   private waiting = 0;
@@ -102,6 +105,16 @@ export class WarmIsolate {
   /** Tasks running or waiting on this isolate. */
   get load(): number {
     return this.waiting;
+  }
+
+  /** Remembers that the code under `contextKey` needs more than a brief first try. */
+  markSlow(contextKey: string): void {
+    if (this.slow.size >= MAX_SLOW_KEYS) this.slow.clear();
+    this.slow.add(contextKey);
+  }
+
+  isSlow(contextKey: string): boolean {
+    return this.slow.has(contextKey);
   }
 
   /** Whether a context for `contextKey` is kept here. */
