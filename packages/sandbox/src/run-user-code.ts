@@ -178,7 +178,7 @@ async function runOnce(warm: WarmIsolate, settings: Settings, contextKey: string
   } finally {
     warm.logTo(undefined);
     // A context whose run was cut short may hold anything; a one-off context is done.
-    if (prepared !== undefined && (!finished || prepared.reuseKey === undefined)) warm.drop(prepared);
+    if (prepared !== undefined && (!finished || prepared.contextKey === undefined)) warm.drop(prepared);
     if (!isolate.isDisposed) warm.checkHealth();
   }
 }
@@ -281,7 +281,7 @@ function inputCannotFit(settings: Settings): boolean {
 const NOT_JSON = 'Code node returned a value that is not JSON';
 
 /** Turns the runner's outcome into the value; the outcome is untrusted, so its shape is checked. */
-function valueOf(outcome: unknown, compiled: PreparedCode, settings: Settings): Json {
+function valueOf(outcome: unknown, prepared: PreparedCode, settings: Settings): Json {
   const { maxOutputChars } = settings;
   const result = (typeof outcome === 'object' && outcome !== null ? outcome : {}) as Partial<Record<string, unknown>>;
   const tampered = () =>
@@ -300,7 +300,7 @@ function valueOf(outcome: unknown, compiled: PreparedCode, settings: Settings): 
   const failure = result as Partial<Extract<RunnerOutcome, { ok: false }>> & Record<string, unknown>;
   switch (failure.kind) {
     case 'thrown': {
-      const position = userCodePosition(String(failure.stack ?? ''), compiled.userLineCount);
+      const position = userCodePosition(String(failure.stack ?? ''), prepared.userLineCount);
       const { name, message } = explainThrown(String(failure.name), String(failure.message), settings.code);
       throw new CodeError(name, message, position?.line, position?.column);
     }

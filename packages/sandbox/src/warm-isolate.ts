@@ -24,8 +24,8 @@ export interface PreparedCode {
     (data: unknown, maxOutputChars: number, maxLogEntries: number, maxLogChars: number) => Promise<unknown>
   >;
   userLineCount: number;
-  /** Set for contexts kept for later runs; `undefined` for a one-off context. */
-  reuseKey: string | undefined;
+  /** Set for contexts kept for later runs (see `contextKeyOf`); `undefined` for a one-off context. */
+  contextKey: string | undefined;
 }
 
 const MAX_CACHED_SCRIPTS = 256;
@@ -47,7 +47,7 @@ let isolatesCreated = 0;
 let contextsPrepared = 0;
 let preparedSnapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
-/** The startup snapshot every sandbox isolate of this thread is created from (made once, ~20 ms). */
+/** The startup snapshot every sandbox isolate of this thread is created from (made once, ~10 ms). */
 function sandboxSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
   preparedSnapshot ??= ivm.Isolate.createSnapshot([
     { code: SANDBOX_PREPARE_SCRIPT, filename: 'apiq-sandbox-runner.js' },
@@ -158,14 +158,14 @@ export class WarmIsolate {
   /**
    * The context to run `code` in. With a `contextKey` (see `contextKeyOf`), the context prepared
    * for it last time is returned (the runner checks it is untouched before each run); without
-   * one, or the first time, a new context is prepared (a few hundred microseconds).
+   * one, or the first time, a new context is prepared (about a millisecond).
    */
-  async prepared(code: string, cacheKey: string | undefined): Promise<PreparedCode> {
-    if (cacheKey !== undefined) {
-      const kept = this.kept.get(cacheKey);
+  async prepared(code: string, contextKey: string | undefined): Promise<PreparedCode> {
+    if (contextKey !== undefined) {
+      const kept = this.kept.get(contextKey);
       if (kept !== undefined) {
-        this.kept.delete(cacheKey);
-        this.kept.set(cacheKey, kept);
+        this.kept.delete(contextKey);
+        this.kept.set(contextKey, kept);
         return kept;
       }
     }
@@ -187,9 +187,9 @@ export class WarmIsolate {
       if (!isolate.isDisposed) context.release();
       throw err;
     }
-    const prepared: PreparedCode = { context, run, userLineCount: compiled.userLineCount, reuseKey: cacheKey };
-    if (cacheKey !== undefined) {
-      this.kept.set(cacheKey, prepared);
+    const prepared: PreparedCode = { context, run, userLineCount: compiled.userLineCount, contextKey };
+    if (contextKey !== undefined) {
+      this.kept.set(contextKey, prepared);
       if (this.kept.size > this.maxKept) this.drop(this.kept.values().next().value as PreparedCode);
     }
     return prepared;
@@ -197,8 +197,8 @@ export class WarmIsolate {
 
   /** Releases a context: after a one-off run, or when its state can no longer be trusted. */
   drop(prepared: PreparedCode): void {
-    if (prepared.reuseKey !== undefined && this.kept.get(prepared.reuseKey) === prepared) {
-      this.kept.delete(prepared.reuseKey);
+    if (prepared.contextKey !== undefined && this.kept.get(prepared.contextKey) === prepared) {
+      this.kept.delete(prepared.contextKey);
     }
     if (this.isolate === undefined || this.isolate.isDisposed) return;
     prepared.run.release();
