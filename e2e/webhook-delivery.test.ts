@@ -104,7 +104,8 @@ describe('webhook delivery', () => {
       { step_id: 'hook', status: 'succeeded' },
       { step_id: 'reply', status: 'succeeded' },
     ]);
-    // Handed straight to the live executor: started as it was created, never claimed.
+    // Handed straight to the live executor, which recorded it with its first write: started as
+    // it was created, never claimed.
     expect(run.started_at).toEqual(run.created_at);
     expect(run.lease_token).toBe(1);
   });

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServers } from '@apiq/db/testing';
 import { startTestEngine, type TestEngine } from '../testing/harness.ts';
-import { enqueueRuns } from '../store/runs.ts';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { enqueueRuns, recordHandedRun } from '../store/runs.ts';
+import { executorChannel } from '../store/handoff.ts';
 import type { SavedVersion } from '../store/workflows.ts';
 
 // Runs handed straight to an executor (store/handoff.ts) start without a claim, wait for a free
-// slot when all are busy, and are taken over by another executor when theirs is gone.
+// slot when all are busy, and are taken over by another executor when theirs is gone. Runs
+// handed over unrecorded are inserted by the executor's first write, or, when their web process
+// recorded them first, run once from the queue.
 describe.each(testServers())('executor handoff on $name', ({ url }) => {
   let engine: TestEngine;
   let echo: SavedVersion;
@@ -58,6 +63,112 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
       .groupBy('run_id')
       .execute();
     expect(attempts.map((a) => Number(a.n))).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('runs runs handed over unrecorded and records each with its first write', async () => {
+    const executor = engine.executors[0]!;
+    const results = await enqueueRuns(
+      engine.db,
+      Array.from({ length: 3 }, (_, i) => ({ ...awaited(10 + i), deferInsert: true })),
+      undefined,
+      { executorId: executor.id },
+    );
+    expect(results.every((r) => r.unrecorded && r.handedTo === executor.id)).toBe(true);
+    const ids = results.map((r) => r.runId);
+    const events = await finished(ids);
+    expect(events.map((e) => e?.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const rows = await engine.db
+      .selectFrom('runs')
+      .select(['id', 'status', 'output', 'lease_token', 'trigger_payload', 'created_at', 'started_at'])
+      .where('id', 'in', ids)
+      .execute();
+    expect(new Map(rows.map((r) => [r.id, [r.output, r.trigger_payload, r.lease_token]]))).toEqual(
+      new Map(ids.map((id, i) => [id, [{ n: 10 + i }, { n: 10 + i }, 1]])),
+    );
+    for (const r of rows) expect(r.started_at).toEqual(r.created_at);
+  });
+
+  it('runs a run once when its web process recorded it before the executor it was handed to did', async () => {
+    const executor = engine.executors[0]!;
+    const slow = 'slow:2:y';
+    await engine.db.insertInto('executors').values({ id: slow, hostname: 'slow', pid: 2 }).execute();
+    const listener = new pg.Client({ connectionString: engine.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query(`LISTEN "${executorChannel(slow)}"`);
+    try {
+      const req = { ...awaited(7), deferInsert: true };
+      const [result] = await enqueueRuns(engine.db, [req], undefined, { executorId: slow });
+      expect(result!.unrecorded).toBe(true);
+      await expect.poll(async () => (await listener.query('select 1'), heard.length)).toBe(1);
+      // Its web process heard nothing in time: it records the run, queued, and an executor claims it.
+      expect(await recordHandedRun(engine.db, result!.runId, req)).toBe(true);
+      const [event] = await finished([result!.runId]);
+      expect(event?.status).toBe('succeeded');
+      const attempts = () =>
+        engine.db
+          .selectFrom('step_attempts')
+          .select(['step_id', 'attempt', 'status', 'finished_at'])
+          .where('run_id', '=', result!.runId)
+          .orderBy('step_id')
+          .execute();
+      const recorded = await attempts();
+      expect(recorded.map(({ step_id, attempt, status }) => ({ step_id, attempt, status }))).toEqual([
+        { step_id: 'copy', attempt: 1, status: 'succeeded' },
+        { step_id: 'start', attempt: 1, status: 'succeeded' },
+      ]);
+      // Only now does the handoff reach an executor, as if that one had been too slow to take it:
+      // its run goes as far as its first write, which finds the run taken and writes nothing.
+      const late = { ...JSON.parse(heard[0]!), lease_owner: executor.id };
+      const before = executor.runsCompleted;
+      await sql`select pg_notify(${executorChannel(executor.id)}, ${JSON.stringify(late)})`.execute(engine.db);
+      await expect.poll(() => executor.runsCompleted, { timeout: 10_000 }).toBe(before + 1);
+      const [row] = await rowsOf([result!.runId]);
+      expect(row).toMatchObject({ status: 'succeeded', output: { n: 7 }, lease_token: 2, recoveries: 0 });
+      expect(await attempts()).toEqual(recorded);
+    } finally {
+      await listener.end();
+      await engine.db.deleteFrom('executors').where('id', '=', slow).execute();
+    }
+  });
+
+  it('queues the unrecorded runs in its backlog when it stops', async () => {
+    const slow = await engine.save({
+      name: 'slow',
+      nodes: [
+        { id: 'start', type: 'core.manual_trigger' },
+        {
+          id: 'busy',
+          type: 'core.code',
+          params: { code: 'const end = Date.now() + 400; while (Date.now() < end) {} return input;' },
+        },
+      ],
+      edges: [{ source: 'start', target: 'busy' }],
+    });
+    const stopping = await engine.startExecutor({ concurrency: 1 });
+    const results = await enqueueRuns(
+      engine.db,
+      [1, 2, 3].map((n) => ({
+        ...slow,
+        triggerKind: 'manual',
+        triggerPayload: { n },
+        awaited: true,
+        deferInsert: true,
+      })),
+      undefined,
+      { executorId: stopping.id },
+    );
+    expect(results.every((r) => r.unrecorded)).toBe(true);
+    // One runs (and records itself with its first write); the other two wait for its slot.
+    await expect.poll(() => stopping.activeRuns).toBe(1);
+    await stopping.stop(5_000);
+    const events = await finished(results.map((r) => r.runId));
+    expect(events.map((e) => e?.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const rows = await rowsOf(results.map((r) => r.runId));
+    expect(rows.every((r) => r.recoveries === 0)).toBe(true);
+    // The one that ran kept its handoff's token; the two recorded queued were claimed.
+    expect(rows.map((r) => r.lease_token).sort()).toEqual([1, 2, 2]);
   });
 
   it('takes over a run handed to an executor that is gone once its short lease runs out', async () => {

@@ -20,7 +20,7 @@ import { listen, type Unlisten } from '../store/listen.ts';
 import { executorChannel, HANDOFF_LEASE_MS, parseHandoff } from '../store/handoff.ts';
 import { createInvoker, type Invoker } from './invoker.ts';
 import { RunExecution } from './run-execution.ts';
-import { LeaseLostError, WriteBatcher, commitRunWrites } from './step-writer.ts';
+import { LeaseLostError, WriteBatcher, commitRunWrites, type Fence } from './step-writer.ts';
 import { createLogger, type Log } from '../log.ts';
 import type { CredentialResolver } from '../credentials/index.ts';
 import type { EngineMetrics, ExecutorGauges } from '../metrics/engine-metrics.ts';
@@ -74,6 +74,8 @@ export class Executor {
   private readonly active = new Map<string, { execution?: RunExecution; done: Promise<void> }>();
   /** Runs handed to this executor while every slot was busy; they start as slots free up. */
   private backlog: Run[] = [];
+  /** Runs handed to this executor unrecorded: their first write inserts them (store/handoff.ts). */
+  private readonly unrecorded = new WeakSet<Run>();
   private soonBeat: NodeJS.Timeout | undefined;
   private timers: NodeJS.Timeout[] = [];
   private unlisten?: Unlisten;
@@ -164,7 +166,15 @@ export class Executor {
       .where('id', '=', this.id)
       .execute()
       .catch(() => {});
+    // The backlog's unrecorded runs are recorded queued now, rather than by their web processes
+    // once those have waited for them in vain.
+    const unrecorded = this.backlog.filter((run) => this.unrecorded.has(run));
     this.backlog = [];
+    await Promise.all(
+      unrecorded.map((run) =>
+        commitRunWrites(this.db, this.fenceOf(run), [], { status: 'queued', release: true }).catch(() => {}),
+      ),
+    );
     const all = Promise.all([...this.active.values()].map((a) => a.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
@@ -302,15 +312,26 @@ export class Executor {
    * starts without a claim. Its short lease is extended by a heartbeat soon after.
    */
   private async adopt(payload: string): Promise<void> {
-    if (this.stopping) return; // stop() queues it again
     const handoff = parseHandoff(payload);
     if (!handoff) {
       this.log.warn('ignoring a malformed handoff notification', { payload: payload.slice(0, 200) });
       return;
     }
+    if (this.stopping) {
+      // stop() queues the recorded ones again; an unrecorded one is recorded queued here.
+      if ('run' in handoff && handoff.unrecorded && handoff.run.lease_owner === this.id) {
+        this.unrecorded.add(handoff.run);
+        await commitRunWrites(this.db, this.fenceOf(handoff.run), [], { status: 'queued', release: true }).catch(
+          () => {},
+        );
+      }
+      return;
+    }
     let run: Run | undefined;
-    if ('run' in handoff) run = handoff.run;
-    else {
+    if ('run' in handoff) {
+      run = handoff.run;
+      if (handoff.unrecorded) this.unrecorded.add(run);
+    } else {
       try {
         run = await this.db
           .selectFrom('runs')
@@ -342,12 +363,23 @@ export class Executor {
     this.soonBeat.unref();
   }
 
+  /** The fence of this executor's writes for `run`; the first one records an unrecorded run. */
+  private fenceOf(run: Run): Fence {
+    return {
+      runId: run.id,
+      owner: this.id,
+      token: Number(run.lease_token),
+      ...(this.unrecorded.has(run) ? { record: { run, leaseMs: this.leaseMs } } : {}),
+    };
+  }
+
   private async execute(run: Run, slot: { execution?: RunExecution }): Promise<void> {
+    const fence = this.fenceOf(run);
     try {
       const ir = await loadVersionIR(this.db, run.version_id);
       const limit = ir.settings.concurrency;
       if (limit && (await mustWaitForConcurrency(this.db, run, limit))) {
-        await commitRunWrites(this.db, { runId: run.id, owner: this.id, token: Number(run.lease_token) }, [], {
+        await commitRunWrites(this.db, fence, [], {
           status: 'queued',
           availableInMs: CONCURRENCY_RECHECK_MS,
           release: true,
@@ -372,6 +404,7 @@ export class Executor {
         },
         run,
         ir,
+        fence,
       );
       slot.execution = execution;
       const outcome = await execution.execute();
@@ -391,7 +424,7 @@ export class Executor {
       }
       this.log.error('run crashed in the engine', { runId: run.id, error: (err as Error).stack ?? String(err) });
       this.options.metrics?.runEnded('failed', run.started_at);
-      await commitRunWrites(this.db, { runId: run.id, owner: this.id, token: Number(run.lease_token) }, [], {
+      await commitRunWrites(this.db, fence, [], {
         status: 'failed',
         error: { kind: 'fatal', name: 'EngineError', message: (err as Error).message },
         finished: true,

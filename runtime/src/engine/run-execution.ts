@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Json, NodeCatalog, NodeResult, RespondInstruction, SerializedError } from '@apiq/sdk';
 import { hasExpressions, resolveParams, type IRStep, type WorkflowIR } from '@apiq/graph';
 import type { Database, Run, StepStatus } from '@apiq/db';
-import { commitRunWrites, type RunChange, type StepRow, type WriteBatcher } from './step-writer.ts';
+import { commitRunWrites, type Fence, type RunChange, type StepRow, type WriteBatcher } from './step-writer.ts';
 import { INLINE_NODE_TYPES, type Invoker } from './invoker.ts';
 import { nextRetryDelay } from './retry.ts';
 import { loadStepCredentials, redactResult, type CredentialResolver } from '../credentials/index.ts';
@@ -76,7 +76,7 @@ export class RunExecution {
   private readonly records = new Map<string, StepRecord>();
   private readonly pending: StepRow[] = [];
   private readonly depth = new Map<string, number>();
-  private readonly fence: { runId: string; owner: string; token: number };
+  private readonly fence: Fence;
   private readonly state: Record<string, unknown>;
   private lastOutput: Json = null;
   private cautious: boolean;
@@ -95,8 +95,10 @@ export class RunExecution {
     private readonly deps: ExecutionDeps,
     private readonly run: Run,
     private readonly ir: WorkflowIR,
+    /** The run's fence; give one to record a run handed over unrecorded (see `Fence.record`). */
+    fence?: Fence,
   ) {
-    this.fence = { runId: run.id, owner: deps.owner, token: Number(run.lease_token) };
+    this.fence = fence ?? { runId: run.id, owner: deps.owner, token: Number(run.lease_token) };
     this.state = { ...((run.state as Record<string, unknown> | null) ?? {}) };
     // After a crash, record every step start so the next crash names the step that caused it.
     this.cautious = Number(run.recoveries) > 0;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServers } from '@apiq/db/testing';
 import { startTestEngine, type TestEngine } from '../testing/harness.ts';
-import { claimQueuedRuns, enqueueRuns, heartbeat } from '../store/runs.ts';
+import { DEFAULT_WORKSPACE_ID, type Run } from '@apiq/db';
+import { claimQueuedRuns, enqueueRuns, heartbeat, recordHandedRun } from '../store/runs.ts';
 import { commitWrites, commitWritesQuery, LeaseLostError, WriteBatcher, type StepRow } from './step-writer.ts';
 
 describe.each(testServers())('batched run writes on $name', ({ url }) => {
@@ -83,6 +84,85 @@ describe.each(testServers())('batched run writes on $name', ({ url }) => {
       '0:a',
       '1:a',
       '1:b',
+    ]);
+  });
+
+  it('records runs handed over unrecorded with their first write, unless their web process did first', async () => {
+    const saved = await engine.save({ name: 'u', nodes: [{ id: 'start', type: 'core.manual_trigger' }], edges: [] });
+    const createdAt = new Date(Date.now() - 60_000);
+    const unrecorded = (n: number): Run =>
+      ({
+        id: crypto.randomUUID(),
+        workspace_id: DEFAULT_WORKSPACE_ID,
+        workflow_id: saved.workflowId,
+        version_id: saved.versionId,
+        status: 'running',
+        trigger_kind: 'webhook',
+        trigger_payload: { n },
+        lease_owner: 'me',
+        lease_token: 1,
+        recoveries: 0,
+        state: null,
+        created_at: createdAt,
+        started_at: createdAt,
+      }) as unknown as Run;
+    const [a, b, c] = [unrecorded(1), unrecorded(2), unrecorded(3)];
+    const fenceOf = (run: Run) => ({ runId: run.id, owner: 'me', token: 1, record: { run, leaseMs: 60_000 } });
+    const [fa, fb, fc] = [fenceOf(a), fenceOf(b), fenceOf(c)];
+    expect(await recordHandedRun(engine.db, c.id, { ...saved, triggerKind: 'webhook', triggerPayload: { n: 3 } })).toBe(
+      true,
+    );
+    const writer = new WriteBatcher(engine.db);
+    const first = await Promise.allSettled([
+      writer.write({ fence: fa, rows: [{ ...row('a'), status: 'running', output: null }], relaxed: true }),
+      writer.write({
+        fence: fb,
+        rows: [row('a')],
+        change: {
+          status: 'succeeded',
+          output: 'b',
+          response: { status: 201, body: 'b' },
+          finished: true,
+          release: true,
+        },
+      }),
+      writer.write({ fence: fc, rows: [row('a')], change: { status: 'succeeded', output: 'c' } }),
+    ]);
+    expect(first.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(String((first[2] as PromiseRejectedResult).reason)).toMatch(/recorded and queued by the web process/);
+    // Recorded once: later writes of the run are plain fenced updates.
+    expect([fa.record, fb.record]).toEqual([undefined, undefined]);
+    expect(fc.record).toBeDefined();
+    await writer.write({ fence: fa, rows: [row('a')], change: { status: 'succeeded', output: 'a', release: true } });
+
+    const runs = await engine.db.selectFrom('runs').selectAll().where('id', 'in', [a.id, b.id, c.id]).execute();
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    expect(byId.get(a.id)).toMatchObject({
+      status: 'succeeded',
+      output: 'a',
+      trigger_payload: { n: 1 },
+      lease_token: 1,
+      lease_owner: null,
+      created_at: createdAt,
+      started_at: createdAt,
+    });
+    expect(byId.get(b.id)).toMatchObject({
+      status: 'succeeded',
+      output: 'b',
+      response: { status: 201, body: 'b' },
+      lease_owner: null,
+      lease_until: null,
+    });
+    expect(byId.get(b.id)!.finished_at).toBeInstanceOf(Date);
+    expect(byId.get(c.id)).toMatchObject({ status: 'queued', output: null, lease_owner: null, lease_token: 1 });
+    const steps = await engine.db
+      .selectFrom('step_attempts')
+      .select(['run_id', 'status'])
+      .where('run_id', 'in', [a.id, b.id, c.id])
+      .execute();
+    expect(steps.map((s) => [[a.id, b.id, c.id].indexOf(s.run_id), s.status]).sort()).toEqual([
+      [0, 'succeeded'],
+      [1, 'succeeded'],
     ]);
   });
 

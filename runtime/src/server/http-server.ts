@@ -42,6 +42,11 @@ export interface ApiqServerOptions {
    * (store/handoff.ts). Default true; `false` queues every run.
    */
   handoff?: boolean;
+  /**
+   * How long a synchronous webhook waits for a run handed over unrecorded before recording it
+   * itself (store/handoff.ts). Default `RECORD_HANDED_RUN_AFTER_MS`.
+   */
+  webhookRecordHandedRunAfterMs?: number;
 }
 
 export interface ApiqServer {
@@ -73,6 +78,7 @@ export async function createApiqServer(o: ApiqServerOptions): Promise<ApiqServer
     pool: o.pool,
     hub,
     ...(o.webhookResponseTimeoutMs ? { responseTimeoutMs: o.webhookResponseTimeoutMs } : {}),
+    ...(o.webhookRecordHandedRunAfterMs ? { recordHandedRunAfterMs: o.webhookRecordHandedRunAfterMs } : {}),
     ...(o.catalog ? { catalog: o.catalog } : {}),
     ...(o.resolveCredentials ? { resolveCredentials: o.resolveCredentials } : {}),
     ...(rateLimit ? { rateLimit } : {}),

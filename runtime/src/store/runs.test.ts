@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServers } from '@apiq/db/testing';
 import { startTestEngine, type TestEngine } from '../testing/harness.ts';
 import pg from 'pg';
-import { EnqueueBatcher, enqueueRuns } from './runs.ts';
+import { EnqueueBatcher, enqueueRuns, recordHandedRun } from './runs.ts';
 import { executorChannel, parseHandoff } from './handoff.ts';
 
 describe.each(testServers())('enqueueing runs on $name', ({ url }) => {
@@ -113,6 +113,72 @@ describe.each(testServers())('enqueueing runs on $name', ({ url }) => {
       });
     });
 
+    it('announces runs that may be recorded later without inserting them, and inserts the rest', async () => {
+      const results = await enqueueRuns(
+        engine.db,
+        [
+          { ...req(10), awaited: true, deferInsert: true },
+          { ...req(11, 'k-deferred'), awaited: true, deferInsert: true },
+          { ...req(12), awaited: true },
+        ],
+        undefined,
+        { executorId },
+      );
+      expect(results[0]).toMatchObject({ created: true, handedTo: executorId, unrecorded: true });
+      // An idempotency key needs the row for its deduplication; the third did not allow it.
+      expect(results[1]).toMatchObject({ created: true, handedTo: executorId });
+      expect(results[2]).toMatchObject({ created: true, handedTo: executorId });
+      expect(results[1]!.unrecorded).toBeUndefined();
+      expect(results[2]!.unrecorded).toBeUndefined();
+      const stored = await engine.db
+        .selectFrom('runs')
+        .select('id')
+        .where(
+          'id',
+          'in',
+          results.map((r) => r.runId),
+        )
+        .execute();
+      expect(stored.map((r) => r.id).sort()).toEqual([results[1]!.runId, results[2]!.runId].sort());
+
+      const handoffs = (await announced(3)).map((p) => parseHandoff(p));
+      const deferred = handoffs.find((h) => h && 'run' in h && h.run.id === results[0]!.runId);
+      expect(deferred).toMatchObject({
+        unrecorded: true,
+        run: { status: 'running', lease_owner: executorId, lease_token: 1, trigger_payload: { n: 10 } },
+      });
+      const run = deferred && 'run' in deferred ? deferred.run : undefined;
+      expect(run?.created_at).toBeInstanceOf(Date);
+      expect(run?.started_at).toEqual(run?.created_at);
+      expect(run?.lease_until!.getTime()).toBe(run!.created_at.getTime() + 5000);
+      expect(handoffs.filter((h) => h && 'run' in h && h.unrecorded)).toHaveLength(1);
+    });
+
+    it('records a run handed over unrecorded, once, when its caller heard nothing of it', async () => {
+      const [result] = await enqueueRuns(engine.db, [{ ...req(13), awaited: true, deferInsert: true }], undefined, {
+        executorId,
+      });
+      await announced(1);
+      expect(await recordHandedRun(engine.db, result!.runId, { ...req(13) })).toBe(true);
+      expect(await recordHandedRun(engine.db, result!.runId, { ...req(13) })).toBe(false);
+      const row = await engine.db
+        .selectFrom('runs')
+        .select(['status', 'lease_owner', 'lease_token', 'trigger_payload'])
+        .where('id', '=', result!.runId)
+        .executeTakeFirst();
+      // Queued with token 1, so a claim (token 2) fences out a late first write of the executor.
+      expect(row).toEqual({ status: 'queued', lease_owner: null, lease_token: 1, trigger_payload: { n: 13 } });
+    });
+
+    it('inserts a run that may be recorded later when its row is too large to announce', async () => {
+      const big = { ...req(14), triggerPayload: { text: 'x'.repeat(10_000) }, awaited: true, deferInsert: true };
+      const [result] = await enqueueRuns(engine.db, [big], undefined, { executorId });
+      expect(result).toMatchObject({ created: true, handedTo: executorId });
+      expect(result!.unrecorded).toBeUndefined();
+      const [payload] = await announced(1);
+      expect(parseHandoff(payload!)).toEqual({ runId: result!.runId });
+    });
+
     it('announces a run too large for a notification by its id', async () => {
       const big = { ...req(3), triggerPayload: { text: 'x'.repeat(10_000) }, awaited: true };
       const [result] = await enqueueRuns(engine.db, [big], undefined, { executorId });
@@ -127,8 +193,20 @@ describe.each(testServers())('enqueueing runs on $name', ({ url }) => {
         .set({ heartbeat_at: new Date(Date.now() - 120_000) })
         .where('id', '=', executorId)
         .execute();
-      const [result] = await enqueueRuns(engine.db, [{ ...req(4), awaited: true }], undefined, { executorId });
+      const [result, deferrable] = await enqueueRuns(
+        engine.db,
+        [
+          { ...req(4), awaited: true },
+          { ...req(5), awaited: true, deferInsert: true },
+        ],
+        undefined,
+        { executorId },
+      );
       expect(result!.handedTo).toBeUndefined();
+      expect(deferrable).toEqual({ runId: deferrable!.runId, created: true });
+      expect(
+        await engine.db.selectFrom('runs').select('status').where('id', '=', deferrable!.runId).executeTakeFirst(),
+      ).toEqual({ status: 'queued' });
       const row = await engine.db
         .selectFrom('runs')
         .select('status')

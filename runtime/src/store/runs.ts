@@ -28,6 +28,13 @@ export interface EnqueueRequest {
    * commits without waiting for its own WAL flush.
    */
   awaited?: boolean;
+  /**
+   * With `awaited`: the caller keeps the request until the run answers and records the run itself
+   * (`recordHandedRun`) if it hears nothing in time, so the run may be handed over unrecorded and
+   * inserted by the executor's first write (see handoff.ts). Not for runs with an idempotency key,
+   * whose deduplication needs the row, nor for workflows with a concurrency limit, which counts rows.
+   */
+  deferInsert?: boolean;
 }
 
 export interface EnqueueResult {
@@ -36,6 +43,11 @@ export interface EnqueueResult {
   created: boolean;
   /** The executor the new run was handed to, when it was (else it was queued). */
   handedTo?: string;
+  /**
+   * Handed over before it was recorded: the caller must call `recordHandedRun` if it hears
+   * nothing of the run within `RECORD_HANDED_RUN_AFTER_MS`.
+   */
+  unrecorded?: true;
 }
 
 /** An executor counts as live for handoffs while its heartbeat is this recent. */
@@ -52,12 +64,113 @@ export async function enqueueRun(db: Kysely<Database>, req: EnqueueRequest, pool
 /**
  * Creates several queued runs in one statement and wakes the executors once. A request whose
  * idempotency key was already used (now or within the same batch) gets the existing run.
+ * With `handoff`, `awaited` requests go straight to that executor when it is live: those that
+ * allow it (`deferInsert`) unrecorded, the others inserted already leased to it.
  */
 export async function enqueueRuns(
   db: Kysely<Database>,
   reqs: EnqueueRequest[],
   pool?: pg.Pool,
   /** Where `awaited` requests go; they are queued when the executor is not live. */
+  handoff?: { executorId: string; leaseMs?: number },
+): Promise<EnqueueResult[]> {
+  if (!handoff) return insertRuns(db, reqs, pool);
+  const deferred = reqs.map((r) => (mayHandOffUnrecorded(r) ? unrecordedRow(r, handoff.executorId) : undefined));
+  const sendable = deferred.filter((row) => row !== undefined);
+  const sent = sendable.length > 0 && (await handOffUnrecorded(db, sendable, handoff.executorId, pool));
+  if (!sent) return insertRuns(db, reqs, pool, handoff);
+  const rest = reqs.filter((_, i) => !deferred[i]);
+  const inserted = rest.length > 0 ? await insertRuns(db, rest, pool, handoff) : [];
+  return deferred.map((row) =>
+    row ? { runId: row.id, created: true, handedTo: handoff.executorId, unrecorded: true as const } : inserted.shift()!,
+  );
+}
+
+function mayHandOffUnrecorded(r: EnqueueRequest): boolean {
+  return r.awaited === true && r.deferInsert === true && !r.availableAt && !r.idempotencyKey && !r.parentRunId;
+}
+
+/**
+ * The row an unrecorded run would have had, as its handoff announces it (the database adds the
+ * times); undefined when it would not fit in a notification.
+ */
+function unrecordedRow(r: EnqueueRequest, executorId: string) {
+  const row = {
+    id: randomUUID(),
+    workspace_id: r.workspaceId ?? DEFAULT_WORKSPACE_ID,
+    workflow_id: r.workflowId,
+    version_id: r.versionId,
+    status: 'running',
+    trigger_kind: r.triggerKind,
+    trigger_payload: r.triggerPayload ?? null,
+    output: null,
+    error: null,
+    response: null,
+    idempotency_key: null,
+    parent_run_id: null,
+    lease_owner: executorId,
+    lease_token: 1,
+    recoveries: 0,
+    cancel_requested: false,
+    state: null,
+    finished_at: null,
+    unrecorded: true,
+  };
+  // The four times the database adds take ~180 bytes.
+  return Buffer.byteLength(JSON.stringify(row)) + 200 <= HANDOFF_PAYLOAD_MAX_BYTES ? row : undefined;
+}
+
+/**
+ * Announces unrecorded runs on a live executor's channel. All or none are sent: none when the
+ * executor has not been heard of lately.
+ */
+async function handOffUnrecorded(
+  db: Kysely<Database>,
+  rows: { id: string }[],
+  executorId: string,
+  pool?: pg.Pool,
+): Promise<boolean> {
+  // A notification gets a transaction id, so its commit would wait for a WAL flush; nothing is
+  // recorded here that a flush would protect.
+  const query = sql<{ sent: number }>`
+    with live as (
+      select 1 from executors e
+      where e.id = ${executorId}::text and e.heartbeat_at > now() - ${HANDOFF_LIVE_MS} * interval '1 millisecond'),
+    n as (
+      select pg_notify(${executorChannel(executorId)}::text,
+               (x || jsonb_build_object('created_at', now(), 'available_at', now(), 'started_at', now(),
+                     'lease_until', now() + ${HANDOFF_LEASE_MS} * interval '1 millisecond'))::text)
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as x
+      where exists (select 1 from live)),
+    flush as (select set_config('synchronous_commit', 'off', true) as mode)
+    select (select count(*) from n)::int as sent, (select mode from flush) as flush`;
+  const result = await retryTransient(async () =>
+    pool ? await queryPrepared(pool, db, query) : (await query.execute(db)).rows,
+  );
+  return Number(result[0]?.sent ?? 0) > 0;
+}
+
+/**
+ * Records a run handed over unrecorded that has not been heard of in time, queued (the same row,
+ * fencing token 1, so a claim moves it to 2). Returns false when the executor recorded it first.
+ */
+export async function recordHandedRun(db: Kysely<Database>, runId: string, req: EnqueueRequest): Promise<boolean> {
+  const res = await sql<{ id: string }>`
+    with r as (
+      insert into runs (id, workspace_id, workflow_id, version_id, trigger_kind, trigger_payload, lease_token)
+      values (${runId}::uuid, ${req.workspaceId ?? DEFAULT_WORKSPACE_ID}::uuid, ${req.workflowId}::uuid, ${req.versionId}::uuid,
+              ${req.triggerKind}, ${JSON.stringify(req.triggerPayload ?? null)}::jsonb, 1)
+      on conflict (id) do nothing
+      returning id)
+    select id, pg_notify(${RUN_QUEUED_CHANNEL}, '') from r`.execute(db);
+  return res.rows.length > 0;
+}
+
+/** `enqueueRuns` for requests that are inserted (queued, or leased to a live `handoff` executor). */
+async function insertRuns(
+  db: Kysely<Database>,
+  reqs: EnqueueRequest[],
+  pool?: pg.Pool,
   handoff?: { executorId: string; leaseMs?: number },
 ): Promise<EnqueueResult[]> {
   const rows = reqs.map((r) => ({

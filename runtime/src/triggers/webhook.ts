@@ -5,9 +5,10 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '@apiq/db';
 import type { WorkflowIR } from '@apiq/graph';
-import { EnqueueBatcher, resumeWaitingRun } from '../store/runs.ts';
+import { EnqueueBatcher, recordHandedRun, resumeWaitingRun, type EnqueueRequest } from '../store/runs.ts';
+import { RECORD_HANDED_RUN_AFTER_MS } from '../store/handoff.ts';
 import { loadVersionIR, normalizeWebhookPath } from '../store/workflows.ts';
-import type { RunEventHub } from '../store/run-events.ts';
+import type { RunEvent, RunEventHub } from '../store/run-events.ts';
 import { sendJson } from '../server/respond.ts';
 import { WebhookRateLimiter, type WebhookRateLimit } from './webhook-rate-limit.ts';
 import { decideAppDelivery, prepareAppTrigger, type AppTrigger } from './app-webhook.ts';
@@ -23,6 +24,8 @@ interface Endpoint {
   signature?: { secret: string; header: string; toleranceSeconds: number };
   idempotencyHeader: string;
   maxBodyBytes: number;
+  /** Runs may be handed over unrecorded (no concurrency limit to count them against). */
+  deferInsert: boolean;
   /** Set when the trigger is a connector's app-event node rather than `core.webhook_trigger`. */
   app?: AppTrigger;
   /** Why this endpoint cannot take deliveries right now (answered with 503). */
@@ -43,6 +46,8 @@ export interface WebhookOptions {
   rateLimit?: WebhookRateLimit;
   /** Live executors that synchronous webhooks' runs are handed to directly (store/handoff.ts). */
   handoff?: HandoffTargets;
+  /** How long to wait for a run handed over unrecorded before recording it here. Default: RECORD_HANDED_RUN_AFTER_MS. */
+  recordHandedRunAfterMs?: number;
 }
 
 const DROP_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization']);
@@ -136,7 +141,8 @@ export class WebhookHandler {
       if (!DROP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const keyHeader = req.headers[endpoint.idempotencyHeader];
     const idempotencyKey = typeof keyHeader === 'string' && keyHeader.length > 0 ? keyHeader.slice(0, 200) : null;
-    const { runId, created, handedTo } = await this.runs.enqueue({
+    const awaited = endpoint.respond !== 'immediately';
+    const request: EnqueueRequest = {
       workflowId: endpoint.workflowId,
       versionId: endpoint.versionId,
       workspaceId: endpoint.workspaceId,
@@ -144,23 +150,49 @@ export class WebhookHandler {
       triggerPayload: { method, path, query: Object.fromEntries(query), headers, body: parsed.value },
       idempotencyKey,
       // The client is answered only after the run's response is committed (see answer()).
-      awaited: endpoint.respond !== 'immediately',
-    });
+      awaited,
+      deferInsert: awaited && endpoint.deferInsert,
+    };
+    const { runId, created, handedTo, unrecorded } = await this.runs.enqueue(request);
     if (!created) res.setHeader('idempotent-replayed', 'true');
-    if (endpoint.respond === 'immediately') {
+    if (!awaited) {
       sendJson(res, 202, { runId, status: 'queued' });
       return;
     }
     if (handedTo) this.o.handoff?.started(handedTo);
     try {
-      await this.answer(res, runId, created);
+      await this.answer(res, runId, created, unrecorded ? request : undefined);
     } finally {
       if (handedTo) this.o.handoff?.finished(handedTo);
     }
   }
 
+  /**
+   * Waits for a run's event. A run handed over `unrecorded` (store/handoff.ts) that has not been
+   * heard of in time is recorded (queued) here first, so it runs even if its executor is gone.
+   */
+  private async eventOf(runId: string, unrecorded: EnqueueRequest | undefined): Promise<RunEvent | undefined> {
+    const accept = (e: RunEvent) => e.kind === 'response' || e.kind === 'finished' || e.kind === 'waiting';
+    const timeoutMs = this.o.responseTimeoutMs ?? 30_000;
+    if (!unrecorded) return this.o.hub.waitFor(runId, accept, timeoutMs);
+    const startedAt = Date.now();
+    const soon = await this.o.hub.waitFor(
+      runId,
+      accept,
+      Math.min(timeoutMs, this.o.recordHandedRunAfterMs ?? RECORD_HANDED_RUN_AFTER_MS),
+    );
+    if (soon) return soon;
+    await recordHandedRun(this.o.db, runId, unrecorded);
+    return this.o.hub.waitFor(runId, accept, Math.max(0, timeoutMs - (Date.now() - startedAt)));
+  }
+
   /** Answers a synchronous webhook with its run's response, once committed. */
-  private async answer(res: ServerResponse, runId: string, created: boolean): Promise<void> {
+  private async answer(
+    res: ServerResponse,
+    runId: string,
+    created: boolean,
+    unrecorded: EnqueueRequest | undefined,
+  ): Promise<void> {
     if (!created) {
       const prior = await this.o.db
         .selectFrom('runs')
@@ -173,11 +205,7 @@ export class WebhookHandler {
         return;
       }
     }
-    const event = await this.o.hub.waitFor(
-      runId,
-      (e) => e.kind === 'response' || e.kind === 'finished' || e.kind === 'waiting',
-      this.o.responseTimeoutMs ?? 30_000,
-    );
+    const event = await this.eventOf(runId, unrecorded);
     if (event?.response) return sendResponse(res, event.response);
     if (!event) {
       // The run was inserted without waiting for its WAL flush (an awaited run, see enqueueRuns);
@@ -302,6 +330,7 @@ export class WebhookHandler {
         respond: 'immediately',
         idempotencyHeader: '',
         maxBodyBytes: APP_MAX_BODY_BYTES,
+        deferInsert: false,
         ...('problem' in app ? { problem: app.problem } : { app }),
       };
       this.cache.set(cacheKey, endpoint);
@@ -326,6 +355,7 @@ export class WebhookHandler {
         : {}),
       idempotencyHeader: String(p.idempotencyHeader ?? 'idempotency-key').toLowerCase(),
       maxBodyBytes: Number(p.maxBodyBytes ?? 1_048_576),
+      deferInsert: !ir.settings.concurrency,
     };
     this.cache.set(cacheKey, endpoint);
     return endpoint;
