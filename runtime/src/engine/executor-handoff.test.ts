@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServers } from '@apiq/db/testing';
 import { startTestEngine, type TestEngine } from '../testing/harness.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { enqueueRuns, recordHandedRun } from '../store/runs.ts';
@@ -14,8 +16,20 @@ import type { SavedVersion } from '../store/workflows.ts';
 describe.each(testServers())('executor handoff on $name', ({ url }) => {
   let engine: TestEngine;
   let echo: SavedVersion;
+  let held: SavedVersion;
+  let upstream: Awaited<ReturnType<typeof startHoldingUpstream>>;
   beforeAll(async () => {
+    process.env.APIQ_HTTP_ALLOW = '127.0.0.1/32';
+    upstream = await startHoldingUpstream();
     engine = await startTestEngine(url, { executor: { concurrency: 1 } });
+    held = await engine.save({
+      name: 'held',
+      nodes: [
+        { id: 'start', type: 'core.manual_trigger' },
+        { id: 'call', type: 'core.http_request', params: { url: upstream.url } },
+      ],
+      edges: [{ source: 'start', target: 'call' }],
+    });
     echo = await engine.save({
       name: 'echo',
       nodes: [
@@ -27,6 +41,7 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
   });
   afterAll(async () => {
     await engine?.close();
+    upstream?.close();
   });
 
   const awaited = (n: number) => ({ ...echo, triggerKind: 'manual', triggerPayload: { n }, awaited: true });
@@ -133,41 +148,36 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
     }
   });
 
-  it('queues the unrecorded runs in its backlog when it stops', async () => {
-    const slow = await engine.save({
-      name: 'slow',
-      nodes: [
-        { id: 'start', type: 'core.manual_trigger' },
-        {
-          id: 'busy',
-          type: 'core.code',
-          params: { code: 'const end = Date.now() + 400; while (Date.now() < end) {} return input;' },
-        },
-      ],
-      edges: [{ source: 'start', target: 'busy' }],
-    });
-    const stopping = await engine.startExecutor({ concurrency: 1 });
+  it('records unrecorded runs that wait for a slot at once, and queues them again when it stops', async () => {
+    const waiting = await engine.startExecutor({ concurrency: 1 });
     const results = await enqueueRuns(
       engine.db,
       [1, 2, 3].map((n) => ({
-        ...slow,
+        ...held,
         triggerKind: 'manual',
         triggerPayload: { n },
         awaited: true,
         deferInsert: true,
       })),
       undefined,
-      { executorId: stopping.id },
+      { executorId: waiting.id },
     );
     expect(results.every((r) => r.unrecorded)).toBe(true);
-    // One runs (and records itself with its first write); the other two wait for its slot.
-    await expect.poll(() => stopping.activeRuns).toBe(1);
-    await stopping.stop(5_000);
-    const events = await finished(results.map((r) => r.runId));
+    const ids = results.map((r) => r.runId);
+    // One run holds the only slot in its HTTP step; the other two wait, recorded and leased.
+    const release = await upstream.firstHold;
+    const recorded = () =>
+      engine.db.selectFrom('runs').select(['status', 'lease_owner']).where('id', 'in', ids).execute();
+    await expect.poll(async () => (await recorded()).length).toBe(3);
+    expect(await recorded()).toEqual(Array(3).fill({ status: 'running', lease_owner: waiting.id }));
+    const stopped = waiting.stop(5_000);
+    release();
+    await stopped;
+    const events = await finished(ids);
     expect(events.map((e) => e?.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    const rows = await rowsOf(results.map((r) => r.runId));
+    const rows = await rowsOf(ids);
     expect(rows.every((r) => r.recoveries === 0)).toBe(true);
-    // The one that ran kept its handoff's token; the two recorded queued were claimed.
+    // The one that ran kept its handoff's token; the two queued again at the stop were claimed.
     expect(rows.map((r) => r.lease_token).sort()).toEqual([1, 2, 2]);
   });
 
@@ -182,3 +192,19 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
     expect(row).toMatchObject({ output: { n: 42 }, lease_token: 2, recoveries: 1 });
   });
 });
+
+/** An upstream that holds its first request until the test releases it and answers the others at once. */
+async function startHoldingUpstream() {
+  let hold: ((release: () => void) => void) | undefined;
+  const firstHold = new Promise<() => void>((resolve) => (hold = resolve));
+  const server = createServer((_req, res) => {
+    const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    if (hold) {
+      hold(answer);
+      hold = undefined;
+    } else answer();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, firstHold, close: () => server.close() };
+}

@@ -76,6 +76,8 @@ export class Executor {
   private backlog: Run[] = [];
   /** Runs handed to this executor unrecorded: their first write inserts them (store/handoff.ts). */
   private readonly unrecorded = new WeakSet<Run>();
+  /** Unrecorded runs in the backlog whose record is being written; each starts once it is. */
+  private readonly recording = new Map<string, Promise<void>>();
   private soonBeat: NodeJS.Timeout | undefined;
   private timers: NodeJS.Timeout[] = [];
   private unlisten?: Unlisten;
@@ -166,15 +168,9 @@ export class Executor {
       .where('id', '=', this.id)
       .execute()
       .catch(() => {});
-    // The backlog's unrecorded runs are recorded queued now, rather than by their web processes
-    // once those have waited for them in vain.
-    const unrecorded = this.backlog.filter((run) => this.unrecorded.has(run));
     this.backlog = [];
-    await Promise.all(
-      unrecorded.map((run) =>
-        commitRunWrites(this.db, this.fenceOf(run), [], { status: 'queued', release: true }).catch(() => {}),
-      ),
-    );
+    // Backlogged runs being recorded are then queued again below with the others.
+    await Promise.all(this.recording.values());
     const all = Promise.all([...this.active.values()].map((a) => a.done));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
@@ -312,19 +308,11 @@ export class Executor {
    * starts without a claim. Its short lease is extended by a heartbeat soon after.
    */
   private async adopt(payload: string): Promise<void> {
+    // stop() queues a recorded run again; an unrecorded one is recorded by its web process.
+    if (this.stopping) return;
     const handoff = parseHandoff(payload);
     if (!handoff) {
       this.log.warn('ignoring a malformed handoff notification', { payload: payload.slice(0, 200) });
-      return;
-    }
-    if (this.stopping) {
-      // stop() queues the recorded ones again; an unrecorded one is recorded queued here.
-      if ('run' in handoff && handoff.unrecorded && handoff.run.lease_owner === this.id) {
-        this.unrecorded.add(handoff.run);
-        await commitRunWrites(this.db, this.fenceOf(handoff.run), [], { status: 'queued', release: true }).catch(
-          () => {},
-        );
-      }
       return;
     }
     let run: Run | undefined;
@@ -350,7 +338,28 @@ export class Executor {
     this.options.metrics?.runClaimed(run.available_at);
     this.beatSoon();
     if (this.active.size < this.concurrency) this.launch(run);
-    else this.backlog.push(run);
+    else {
+      this.backlog.push(run);
+      if (this.unrecorded.has(run)) this.recordWaiting(run);
+    }
+  }
+
+  /**
+   * Records an unrecorded run that waits for a slot at once, leased to this executor: else its
+   * web process, hearing nothing, would record and queue it meanwhile, and the work done here
+   * until its first write would be thrown away.
+   */
+  private recordWaiting(run: Run): void {
+    const recorded = commitRunWrites(this.db, this.fenceOf(run), [])
+      .then(() => void this.unrecorded.delete(run))
+      .catch((err: Error) => {
+        // Recorded by its web process first: it runs from the queue, not from here.
+        if (err instanceof LeaseLostError) this.backlog = this.backlog.filter((r) => r !== run);
+        // Otherwise its first write tries again.
+        else this.log.warn('recording a waiting run failed', { runId: run.id, error: err.message });
+      })
+      .finally(() => this.recording.delete(run.id));
+    this.recording.set(run.id, recorded);
   }
 
   /** One heartbeat well within a handed-off run's short lease (several handoffs share it). */
@@ -374,6 +383,7 @@ export class Executor {
   }
 
   private async execute(run: Run, slot: { execution?: RunExecution }): Promise<void> {
+    await this.recording.get(run.id);
     const fence = this.fenceOf(run);
     try {
       const ir = await loadVersionIR(this.db, run.version_id);
