@@ -179,6 +179,23 @@ describe.each(testServers())('enqueueing runs on $name', ({ url }) => {
       expect(parseHandoff(payload!)).toEqual({ runId: result!.runId });
     });
 
+    it('inserts runs that may be recorded later when the database renders one too large to announce', async () => {
+      // Small as JSON, but PostgreSQL's text form of the row adds a space after every comma.
+      const spaced = { ...req(15), triggerPayload: { zeros: Array(3000).fill(0) }, awaited: true, deferInsert: true };
+      const results = await enqueueRuns(
+        engine.db,
+        [spaced, { ...req(16), awaited: true, deferInsert: true }],
+        undefined,
+        { executorId },
+      );
+      expect(results.map((r) => [r.handedTo, r.unrecorded])).toEqual([
+        [executorId, undefined],
+        [executorId, undefined],
+      ]);
+      const handoffs = (await announced(2)).map((p) => parseHandoff(p));
+      expect(handoffs).toContainEqual({ runId: results[0]!.runId });
+    });
+
     it('announces a run too large for a notification by its id', async () => {
       const big = { ...req(3), triggerPayload: { text: 'x'.repeat(10_000) }, awaited: true };
       const [result] = await enqueueRuns(engine.db, [big], undefined, { executorId });

@@ -116,13 +116,14 @@ function unrecordedRow(r: EnqueueRequest, executorId: string) {
     finished_at: null,
     unrecorded: true,
   };
-  // The four times the database adds take ~180 bytes.
+  // A first cut: the four times the database adds take ~180 bytes, and handOffUnrecorded checks
+  // the exact size.
   return Buffer.byteLength(JSON.stringify(row)) + 200 <= HANDOFF_PAYLOAD_MAX_BYTES ? row : undefined;
 }
 
 /**
  * Announces unrecorded runs on a live executor's channel. All or none are sent: none when the
- * executor has not been heard of lately.
+ * executor has not been heard of lately, or when one row is too large for a notification.
  */
 async function handOffUnrecorded(
   db: Kysely<Database>,
@@ -136,12 +137,15 @@ async function handOffUnrecorded(
     with live as (
       select 1 from executors e
       where e.id = ${executorId}::text and e.heartbeat_at > now() - ${HANDOFF_LIVE_MS} * interval '1 millisecond'),
+    x as (
+      select (x || jsonb_build_object('created_at', now(), 'available_at', now(), 'started_at', now(),
+                   'lease_until', now() + ${HANDOFF_LEASE_MS} * interval '1 millisecond'))::text as j
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as x),
     n as (
-      select pg_notify(${executorChannel(executorId)}::text,
-               (x || jsonb_build_object('created_at', now(), 'available_at', now(), 'started_at', now(),
-                     'lease_until', now() + ${HANDOFF_LEASE_MS} * interval '1 millisecond'))::text)
-      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as x
-      where exists (select 1 from live)),
+      select pg_notify(${executorChannel(executorId)}::text, j) from x
+      where exists (select 1 from live)
+        -- The text form of jsonb is longer than JSON.stringify's (a space after each comma and colon).
+        and (select bool_and(octet_length(j) <= ${HANDOFF_PAYLOAD_MAX_BYTES}) from x)),
     flush as (select set_config('synchronous_commit', 'off', true) as mode)
     select (select count(*) from n)::int as sent, (select mode from flush) as flush`;
   const result = await retryTransient(async () =>
