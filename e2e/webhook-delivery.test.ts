@@ -3,6 +3,7 @@ import { testServers } from '@apiq/db/testing';
 import { signWebhookBody } from '@apiq/sdk';
 import { createApiqServer, type ApiqServer } from '@apiq/runtime';
 import { startTestEngine, type TestEngine } from '@apiq/runtime/testing';
+import { echoWebhook } from './support/echo-webhook.ts';
 
 // Webhooks over real HTTP: a synchronous response arrives only after the run and its step rows
 // are committed; one idempotency key gives one run; signatures, size limits and bad JSON are
@@ -18,21 +19,7 @@ describe('webhook delivery', () => {
     engine = await startTestEngine(server.url);
     web = await createApiqServer({ db: engine.db, pool: engine.opened.pool });
     base = `http://127.0.0.1:${await web.listen(0, '127.0.0.1')}`;
-    await engine.save(
-      {
-        name: 'echo',
-        nodes: [
-          { id: 'hook', type: 'core.webhook_trigger', params: { path: 'echo', respond: 'respond_node' } },
-          {
-            id: 'reply',
-            type: 'core.respond_webhook',
-            params: { status: 201, body: { kind: 'expr', src: '{ "got": $trigger.body }' } },
-          },
-        ],
-        edges: [{ source: 'hook', target: 'reply' }],
-      },
-      { activate: true },
-    );
+    await engine.save(echoWebhook(), { activate: true });
     await engine.save(
       {
         name: 'queued',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServers } from '@apiq/db/testing';
 import { createApiqServer, type ApiqServer } from '@apiq/runtime';
 import { startTestEngine, type TestEngine } from '@apiq/runtime/testing';
+import { echoWebhook } from './support/echo-webhook.ts';
 
 // A synchronous webhook's run is handed to an executor before it is recorded; that executor
 // records it with its first write. When the executor is gone before that write, the web process
@@ -15,21 +16,7 @@ describe('webhook run recorded when its executor is gone', () => {
 
   beforeAll(async () => {
     engine = await startTestEngine(server.url);
-    await engine.save(
-      {
-        name: 'echo',
-        nodes: [
-          { id: 'hook', type: 'core.webhook_trigger', params: { path: 'echo', respond: 'respond_node' } },
-          {
-            id: 'reply',
-            type: 'core.respond_webhook',
-            params: { status: 201, body: { kind: 'expr', src: '{ "got": $trigger.body }' } },
-          },
-        ],
-        edges: [{ source: 'hook', target: 'reply' }],
-      },
-      { activate: true },
-    );
+    await engine.save(echoWebhook(), { activate: true });
     // Registered with a fresh heartbeat, but nothing listens: as if it died right after its last beat.
     await engine.db.insertInto('executors').values({ id: gone, hostname: 'gone', pid: 1 }).execute();
     web = await createApiqServer({ db: engine.db, pool: engine.opened.pool, webhookRecordHandedRunAfterMs: 300 });
