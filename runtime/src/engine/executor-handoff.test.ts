@@ -103,6 +103,70 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
     for (const r of rows) expect(r.started_at).toEqual(r.created_at);
   });
 
+  it('records a run whose first write fails it, together with its error workflow run', async () => {
+    const handler = await engine.save({
+      name: 'on-error',
+      nodes: [{ id: 'start', type: 'core.manual_trigger' }],
+      edges: [],
+    });
+    const failing = await engine.save({
+      name: 'fails',
+      settings: { errorWorkflowId: handler.workflowId },
+      nodes: [
+        { id: 'start', type: 'core.manual_trigger' },
+        { id: 'stop', type: 'core.stop_error', params: { message: 'nope' } },
+      ],
+      edges: [{ source: 'start', target: 'stop' }],
+    });
+    const [result] = await enqueueRuns(
+      engine.db,
+      [{ ...failing, triggerKind: 'manual', triggerPayload: {}, awaited: true, deferInsert: true }],
+      undefined,
+      { executorId: engine.executors[0]!.id },
+    );
+    expect(result!.unrecorded).toBe(true);
+    const [event] = await finished([result!.runId]);
+    expect(event?.status).toBe('failed');
+    const [row] = await rowsOf([result!.runId]);
+    expect(row).toMatchObject({ status: 'failed', lease_token: 1 });
+    // The error workflow's run points at the failed run, inserted in the same transaction.
+    const child = await engine.db
+      .selectFrom('runs')
+      .select(['workflow_id', 'trigger_payload'])
+      .where('parent_run_id', '=', result!.runId)
+      .executeTakeFirst();
+    expect(child).toMatchObject({ workflow_id: handler.workflowId, trigger_payload: { error: { message: 'nope' } } });
+  });
+
+  it('records a run whose first write parks it on a wait, and finishes it when the wait ends', async () => {
+    const waits = await engine.save({
+      name: 'waits',
+      nodes: [
+        { id: 'start', type: 'core.manual_trigger' },
+        { id: 'pause', type: 'core.wait', params: { mode: 'duration', durationMs: 200 } },
+        { id: 'after', type: 'core.set', params: { fields: { done: true } } },
+      ],
+      edges: [
+        { source: 'start', target: 'pause' },
+        { source: 'pause', target: 'after' },
+      ],
+    });
+    const [result] = await enqueueRuns(
+      engine.db,
+      [{ ...waits, triggerKind: 'manual', triggerPayload: {}, awaited: true, deferInsert: true }],
+      undefined,
+      { executorId: engine.executors[0]!.id },
+    );
+    expect(result!.unrecorded).toBe(true);
+    const parked = await engine.waitFor(result!.runId, ['waiting', 'finished']);
+    expect(parked?.kind).toBe('waiting');
+    const [event] = await finished([result!.runId]);
+    expect(event?.status).toBe('succeeded');
+    const [row] = await rowsOf([result!.runId]);
+    // Recorded parked (token 1), then claimed again when its wait ended.
+    expect(row).toMatchObject({ status: 'succeeded', output: { done: true }, lease_token: 2, recoveries: 0 });
+  });
+
   it('runs a run once when its web process recorded it before the executor it was handed to did', async () => {
     const executor = engine.executors[0]!;
     const slow = 'slow:2:y';
