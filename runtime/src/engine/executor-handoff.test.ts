@@ -45,6 +45,17 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
   });
 
   const awaited = (n: number) => ({ ...echo, triggerKind: 'manual', triggerPayload: { n }, awaited: true });
+  /** Hands one run of `saved` to the engine's executor unrecorded; its id. */
+  const handOverUnrecorded = async (saved: SavedVersion) => {
+    const [result] = await enqueueRuns(
+      engine.db,
+      [{ ...saved, triggerKind: 'manual', triggerPayload: {}, awaited: true, deferInsert: true }],
+      undefined,
+      { executorId: engine.executors[0]!.id },
+    );
+    expect(result!.unrecorded).toBe(true);
+    return result!.runId;
+  };
   const finished = async (runIds: string[]) =>
     Promise.all(runIds.map((id) => engine.waitFor(id, ['finished'], 15_000)));
   const rowsOf = (runIds: string[]) =>
@@ -118,22 +129,16 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
       ],
       edges: [{ source: 'start', target: 'stop' }],
     });
-    const [result] = await enqueueRuns(
-      engine.db,
-      [{ ...failing, triggerKind: 'manual', triggerPayload: {}, awaited: true, deferInsert: true }],
-      undefined,
-      { executorId: engine.executors[0]!.id },
-    );
-    expect(result!.unrecorded).toBe(true);
-    const [event] = await finished([result!.runId]);
+    const runId = await handOverUnrecorded(failing);
+    const [event] = await finished([runId]);
     expect(event?.status).toBe('failed');
-    const [row] = await rowsOf([result!.runId]);
+    const [row] = await rowsOf([runId]);
     expect(row).toMatchObject({ status: 'failed', lease_token: 1 });
     // The error workflow's run points at the failed run, inserted in the same transaction.
     const child = await engine.db
       .selectFrom('runs')
       .select(['workflow_id', 'trigger_payload'])
-      .where('parent_run_id', '=', result!.runId)
+      .where('parent_run_id', '=', runId)
       .executeTakeFirst();
     expect(child).toMatchObject({ workflow_id: handler.workflowId, trigger_payload: { error: { message: 'nope' } } });
   });
@@ -151,18 +156,12 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
         { source: 'pause', target: 'after' },
       ],
     });
-    const [result] = await enqueueRuns(
-      engine.db,
-      [{ ...waits, triggerKind: 'manual', triggerPayload: {}, awaited: true, deferInsert: true }],
-      undefined,
-      { executorId: engine.executors[0]!.id },
-    );
-    expect(result!.unrecorded).toBe(true);
-    const parked = await engine.waitFor(result!.runId, ['waiting', 'finished']);
+    const runId = await handOverUnrecorded(waits);
+    const parked = await engine.waitFor(runId, ['waiting', 'finished']);
     expect(parked?.kind).toBe('waiting');
-    const [event] = await finished([result!.runId]);
+    const [event] = await finished([runId]);
     expect(event?.status).toBe('succeeded');
-    const [row] = await rowsOf([result!.runId]);
+    const [row] = await rowsOf([runId]);
     // Recorded parked (token 1), then claimed again when its wait ended.
     expect(row).toMatchObject({ status: 'succeeded', output: { done: true }, lease_token: 2, recoveries: 0 });
   });
