@@ -135,12 +135,18 @@ describe.each(testServers())('executor handoff on $name', ({ url }) => {
     const [row] = await rowsOf([runId]);
     expect(row).toMatchObject({ status: 'failed', lease_token: 1 });
     // The error workflow's run points at the failed run, inserted in the same transaction.
-    const child = await engine.db
-      .selectFrom('runs')
-      .select(['workflow_id', 'trigger_payload'])
-      .where('parent_run_id', '=', runId)
-      .executeTakeFirst();
-    expect(child).toMatchObject({ workflow_id: handler.workflowId, trigger_payload: { error: { message: 'nope' } } });
+    const child = () =>
+      engine.db
+        .selectFrom('runs')
+        .select(['workflow_id', 'trigger_payload', 'status'])
+        .where('parent_run_id', '=', runId)
+        .executeTakeFirst();
+    expect(await child()).toMatchObject({
+      workflow_id: handler.workflowId,
+      trigger_payload: { error: { message: 'nope' } },
+    });
+    // Settled before the next test counts this executor's finished runs.
+    await expect.poll(async () => (await child())?.status).toBe('succeeded');
   });
 
   it('records a run whose first write parks it on a wait, and finishes it when the wait ends', async () => {
