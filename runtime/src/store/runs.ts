@@ -77,7 +77,14 @@ export async function enqueueRuns(
   if (!handoff) return insertRuns(db, reqs, pool);
   const deferred = reqs.map((r) => (mayHandOffUnrecorded(r) ? unrecordedRow(r, handoff.executorId) : undefined));
   const sendable = deferred.filter((row) => row !== undefined);
-  const sent = sendable.length > 0 && (await handOffUnrecorded(db, sendable, handoff.executorId, pool));
+  const sent =
+    sendable.length > 0 &&
+    (await handOffUnrecorded(
+      db,
+      sendable.map((row) => row.json),
+      handoff.executorId,
+      pool,
+    ));
   if (!sent) return insertRuns(db, reqs, pool, handoff);
   const rest = reqs.filter((_, i) => !deferred[i]);
   const inserted = rest.length > 0 ? await insertRuns(db, rest, pool, handoff) : [];
@@ -91,12 +98,13 @@ function mayHandOffUnrecorded(r: EnqueueRequest): boolean {
 }
 
 /**
- * The row an unrecorded run would have had, as its handoff announces it (the database adds the
- * times); undefined when it would not fit in a notification.
+ * The row an unrecorded run would have had, as JSON, as its handoff announces it (the database
+ * adds the times); undefined when it would not fit in a notification.
  */
-function unrecordedRow(r: EnqueueRequest, executorId: string) {
-  const row = {
-    id: randomUUID(),
+function unrecordedRow(r: EnqueueRequest, executorId: string): { id: string; json: string } | undefined {
+  const id = randomUUID();
+  const json = JSON.stringify({
+    id,
     workspace_id: r.workspaceId ?? DEFAULT_WORKSPACE_ID,
     workflow_id: r.workflowId,
     version_id: r.versionId,
@@ -115,10 +123,10 @@ function unrecordedRow(r: EnqueueRequest, executorId: string) {
     state: null,
     finished_at: null,
     unrecorded: true,
-  };
+  });
   // A first cut: the four times the database adds take ~180 bytes, and handOffUnrecorded checks
   // the exact size.
-  return Buffer.byteLength(JSON.stringify(row)) + 200 <= HANDOFF_PAYLOAD_MAX_BYTES ? row : undefined;
+  return Buffer.byteLength(json) + 200 <= HANDOFF_PAYLOAD_MAX_BYTES ? { id, json } : undefined;
 }
 
 /**
@@ -127,7 +135,8 @@ function unrecordedRow(r: EnqueueRequest, executorId: string) {
  */
 async function handOffUnrecorded(
   db: Kysely<Database>,
-  rows: { id: string }[],
+  /** Each run's row as JSON (`unrecordedRow`). */
+  rows: string[],
   executorId: string,
   pool?: pg.Pool,
 ): Promise<boolean> {
@@ -140,7 +149,7 @@ async function handOffUnrecorded(
     x as (
       select (x || jsonb_build_object('created_at', now(), 'available_at', now(), 'started_at', now(),
                    'lease_until', now() + ${HANDOFF_LEASE_MS} * interval '1 millisecond'))::text as j
-      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as x),
+      from jsonb_array_elements(${`[${rows.join(',')}]`}::jsonb) as x),
     n as (
       select pg_notify(${executorChannel(executorId)}::text, j) from x
       where exists (select 1 from live)

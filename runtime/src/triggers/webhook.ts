@@ -151,7 +151,7 @@ export class WebhookHandler {
       idempotencyKey,
       // The client is answered only after the run's response is committed (see answer()).
       awaited,
-      deferInsert: awaited && endpoint.deferInsert,
+      deferInsert: endpoint.deferInsert,
     };
     const { runId, created, handedTo, unrecorded } = await this.runs.enqueue(request);
     if (!created) res.setHeader('idempotent-replayed', 'true');
